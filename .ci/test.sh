@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every test: the API client's unit tests and the acceptance tests against a real
+# OctoPrint (started by the tests themselves) driven by a real OpenTofu. Installs what is
+# missing first. Fails when any test fails or any test is skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. .ci/lib.sh
+
+export TF_ACC_TERRAFORM_PATH; TF_ACC_TERRAFORM_PATH=$(bash .ci/install-tofu.sh)
+export OCTOPRINT_BIN; OCTOPRINT_BIN=$(bash .ci/install-octoprint.sh)
+export TF_ACC=1
+# OpenTofu's registry host and the "hashicorp" namespace, for terraform-plugin-testing.
+export TF_ACC_PROVIDER_NAMESPACE=hashicorp TF_ACC_PROVIDER_HOST=registry.opentofu.org
+export TF_CLI_CONFIG_FILE="$PWD/.ci/empty.tfrc"
+export CHECKPOINT_DISABLE=1
+
+mkdir -p build
+log "go vet"
+go vet ./...
+log "go test (OpenTofu $("$TF_ACC_TERRAFORM_PATH" version | head -1 | cut -d' ' -f2), OctoPrint $OCTOPRINT_VERSION)"
+start=$(date +%s)
+status=0
+go test -count=1 -v -timeout 30m ./... 2>&1 | tee build/test.log | grep -E '^(=== NAME|--- |ok |FAIL|PASS|panic|\s+\S+_test\.go:)' || true
+status=${PIPESTATUS[0]}
+
+passed=$(grep -cE '^\s*--- PASS' build/test.log || true)
+failed=$(grep -cE '^\s*--- FAIL' build/test.log || true)
+skipped=$(grep -cE '^\s*--- SKIP' build/test.log || true)
+echo "go test took $(( $(date +%s) - start ))s; full log: build/test.log"
+if (( skipped > 0 )); then
+  grep -E -A2 '^\s*--- SKIP' build/test.log >&2
+  echo "error: $skipped tests were skipped; every test must run" >&2
+  status=1
+fi
+if (( passed == 0 )); then
+  echo "error: no test ran" >&2
+  status=1
+fi
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit "$status"

@@ -1,0 +1,96 @@
+package octoprint
+
+import (
+	"context"
+	"slices"
+)
+
+// PermissionAdmin is the permission that makes a user an administrator.
+const PermissionAdmin = "ADMIN"
+
+const currentUserPath = "api/currentuser"
+
+// Group is an access group: a named set of permissions.
+type Group struct {
+	Key         string   `json:"key"`
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Permissions []string `json:"permissions"`
+	Subgroups   []string `json:"subgroups"`
+	Default     bool     `json:"default"`
+	Dangerous   bool     `json:"dangerous"`
+	// Changeable: its permissions can be edited. Removable: it can be deleted.
+	// Toggleable: users can be added to and removed from it.
+	Changeable bool `json:"changeable"`
+	Removable  bool `json:"removable"`
+	Toggleable bool `json:"toggleable"`
+}
+
+// Permission is one right that groups and users can hold.
+type Permission struct {
+	Key           string   `json:"key"`
+	Name          string   `json:"name"`
+	Description   string   `json:"description"`
+	Dangerous     bool     `json:"dangerous"`
+	DefaultGroups []string `json:"default_groups"`
+}
+
+// CurrentUser is the caller as OctoPrint sees it, with its effective permissions.
+type CurrentUser struct {
+	// Name is empty for an anonymous caller (an unknown API key).
+	Name        string   `json:"name"`
+	Groups      []string `json:"groups"`
+	Permissions []string `json:"permissions"`
+}
+
+// HasPermission tells whether the caller holds the permission.
+func (u *CurrentUser) HasPermission(key string) bool {
+	return slices.Contains(u.Permissions, key)
+}
+
+// Version is the server's version.
+type Version struct {
+	Server string `json:"server"`
+	API    string `json:"api"`
+	Text   string `json:"text"`
+}
+
+// ListGroups returns every group (admin only).
+func (c *Client) ListGroups(ctx context.Context) ([]Group, error) {
+	var out struct {
+		Groups []Group `json:"groups"`
+	}
+	if err := c.get(ctx, "api/access/groups", &out); err != nil {
+		return nil, err
+	}
+	return out.Groups, nil
+}
+
+// ListPermissions returns every permission the server knows, plugins' included.
+func (c *Client) ListPermissions(ctx context.Context) ([]Permission, error) {
+	var out struct {
+		Permissions []Permission `json:"permissions"`
+	}
+	if err := c.get(ctx, "api/access/permissions", &out); err != nil {
+		return nil, err
+	}
+	return out.Permissions, nil
+}
+
+// CurrentUser returns the caller: the user the API key belongs to.
+func (c *Client) CurrentUser(ctx context.Context) (*CurrentUser, error) {
+	var u CurrentUser
+	if err := c.get(ctx, currentUserPath, &u); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// Version returns the server's version.
+func (c *Client) Version(ctx context.Context) (*Version, error) {
+	var v Version
+	if err := c.get(ctx, "api/version", &v); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}

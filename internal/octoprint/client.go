@@ -1,0 +1,245 @@
+// Package octoprint is a client for OctoPrint's REST API: users, their settings and
+// API keys, groups and permissions. It knows nothing of Terraform.
+package octoprint
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// maxResponseBytes bounds what the client reads of one answer: OctoPrint's largest
+// (the user list of a big farm) is far below it, a misdirected download is not.
+const maxResponseBytes = 32 << 20
+
+// Config describes one OctoPrint server and how to reach it.
+type Config struct {
+	// URL is the server's base address, e.g. http://octopi.local or https://host/octoprint/.
+	URL string
+	// APIKey is sent as X-Api-Key: a user's own key or an application key.
+	APIKey string
+	// UserAgent is sent with every request.
+	UserAgent string
+	// Headers are extra headers for every request, e.g. for a reverse proxy.
+	Headers map[string]string
+	// Timeout bounds each request, connection to last byte. Zero means no limit.
+	Timeout time.Duration
+	// InsecureSkipVerify turns off TLS certificate verification.
+	InsecureSkipVerify bool
+	// CACertificatePEM, when set, is the only CA trusted for the server's certificate.
+	CACertificatePEM string
+	// Logger, when set, receives one debug record per request, secrets masked.
+	Logger Logger
+	// Transport replaces the default HTTP transport (tests).
+	Transport http.RoundTripper
+}
+
+// Client talks to one OctoPrint server. It is safe for concurrent use.
+type Client struct {
+	baseURL   *url.URL
+	apiKey    string
+	userAgent string
+	headers   map[string]string
+	http      *http.Client
+	logger    Logger
+	// writes serializes the writes to one server: OctoPrint >= 1.10 loses users when
+	// two writes to its user file overlap.
+	writes *sync.Mutex
+}
+
+// New checks cfg and returns a client for it.
+func New(cfg Config) (*Client, error) {
+	base, err := ParseURL(cfg.URL)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(cfg.APIKey) == "" {
+		return nil, errors.New("the API key is empty")
+	}
+	transport := cfg.Transport
+	if transport == nil {
+		tlsConfig, err := newTLSConfig(cfg.InsecureSkipVerify, cfg.CACertificatePEM)
+		if err != nil {
+			return nil, err
+		}
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.TLSClientConfig = tlsConfig
+		transport = t
+	}
+	return &Client{
+		baseURL:   base,
+		apiKey:    cfg.APIKey,
+		userAgent: cfg.UserAgent,
+		headers:   cfg.Headers,
+		http:      &http.Client{Transport: transport, Timeout: cfg.Timeout},
+		logger:    cfg.Logger,
+		writes:    writeLock(base.String()),
+	}, nil
+}
+
+// ParseURL checks that raw is an absolute http(s) URL and returns it with a trailing slash.
+func ParseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, fmt.Errorf("the URL %q is not valid: %w", raw, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("the URL %q must start with http:// or https://", raw)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("the URL %q has no host", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("the URL %q must not have a query or fragment", raw)
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	u.RawPath = ""
+	return u, nil
+}
+
+func newTLSConfig(insecure bool, caPEM string) (*tls.Config, error) {
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure} //nolint:gosec // opt-in by the user
+	if strings.TrimSpace(caPEM) != "" {
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM([]byte(caPEM)) {
+			return nil, errors.New("the CA certificate holds no PEM-encoded certificate")
+		}
+		cfg.RootCAs = pool
+	}
+	return cfg, nil
+}
+
+// writeLocks holds one lock per server URL, shared by every client of that server in
+// this process (a configuration may hold several provider blocks for one server).
+var writeLocks sync.Map
+
+func writeLock(server string) *sync.Mutex {
+	lock, _ := writeLocks.LoadOrStore(server, &sync.Mutex{})
+	return lock.(*sync.Mutex)
+}
+
+// get reads path into out.
+func (c *Client) get(ctx context.Context, path string, out any) error {
+	return c.do(ctx, http.MethodGet, path, nil, out)
+}
+
+// write sends a changing request, one at a time per server.
+func (c *Client) write(ctx context.Context, method, path string, body, out any) error {
+	c.writes.Lock()
+	defer c.writes.Unlock()
+	return c.do(ctx, method, path, body, out)
+}
+
+func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
+	var payload []byte
+	if body != nil {
+		var err error
+		if payload, err = json.Marshal(body); err != nil {
+			return fmt.Errorf("encoding the request to %s %s: %w", method, path, err)
+		}
+	}
+	// path is already escaped; appending it to the base keeps it as built (JoinPath would
+	// clean "." and ".." out of user names).
+	req, err := http.NewRequestWithContext(ctx, method, c.baseURL.String()+path, bytes.NewReader(payload))
+	if err != nil {
+		return fmt.Errorf("building the request to %s %s: %w", method, path, err)
+	}
+	for k, v := range c.headers {
+		req.Header.Set(k, v)
+	}
+	req.Header.Set("X-Api-Key", c.apiKey)
+	req.Header.Set("Accept", "application/json")
+	if c.userAgent != "" {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+
+	start := time.Now()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.log(ctx, req, payload, nil, nil, time.Since(start), err)
+		return fmt.Errorf("%s %s: %w", method, req.URL.Redacted(), err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	c.log(ctx, req, payload, resp, data, time.Since(start), err)
+	if err != nil {
+		return fmt.Errorf("reading the answer to %s %s: %w", method, path, err)
+	}
+	if len(data) > maxResponseBytes {
+		return fmt.Errorf("the answer to %s %s is larger than %d MiB: is the URL pointing at OctoPrint?", method, path, maxResponseBytes>>20)
+	}
+
+	if resp.StatusCode >= 400 {
+		apiErr := &APIError{Method: method, Path: "/" + path, StatusCode: resp.StatusCode, Message: errorMessage(data)}
+		if resp.StatusCode == http.StatusForbidden && path != currentUserPath {
+			apiErr.Hint = c.forbiddenHint(ctx)
+		}
+		return apiErr
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return fmt.Errorf("the answer to %s %s is not the JSON OctoPrint sends (Content-Type %q, starts with %q): is the URL pointing at OctoPrint? %w",
+			method, path, resp.Header.Get("Content-Type"), snippet(data), err)
+	}
+	return nil
+}
+
+// errorMessage returns OctoPrint's {"error": "..."} text, or the start of any other body.
+func errorMessage(body []byte) string {
+	var e struct {
+		Error string `json:"error"`
+	}
+	if json.Unmarshal(body, &e) == nil && e.Error != "" {
+		return e.Error
+	}
+	return snippet(body)
+}
+
+func snippet(body []byte) string {
+	const limit = 120
+	s := strings.TrimSpace(string(body))
+	if len(s) > limit {
+		s = s[:limit] + "..."
+	}
+	return s
+}
+
+// forbiddenHint asks OctoPrint who the API key belongs to, to explain a 403.
+func (c *Client) forbiddenHint(ctx context.Context) string {
+	me, err := c.CurrentUser(ctx)
+	switch {
+	case err != nil:
+		return ""
+	case me.Name == "":
+		return "OctoPrint does not recognize the API key: it treats the request as anonymous"
+	case !me.HasPermission(PermissionAdmin):
+		return fmt.Sprintf("the API key belongs to user %q, who lacks admin rights: add that user to the admins group or use an admin's key", me.Name)
+	}
+	return fmt.Sprintf("the API key belongs to user %q", me.Name)
+}
+
+// userPath builds the path of a user, escaping its name (spaces, unicode).
+func userPath(name string, rest ...string) string {
+	p := "api/access/users/" + url.PathEscape(name)
+	for _, r := range rest {
+		p += "/" + r
+	}
+	return p
+}

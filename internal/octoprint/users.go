@@ -1,0 +1,146 @@
+package octoprint
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+)
+
+// User is a user as OctoPrint reports it.
+type User struct {
+	Name   string `json:"name"`
+	Active bool   `json:"active"`
+	// Admin is computed by OctoPrint: whether the user has the ADMIN permission.
+	Admin bool `json:"admin"`
+	// Groups and Permissions are sets: their order changes between server runs.
+	Groups []string `json:"groups"`
+	// Permissions are the user's own, beyond those its groups give.
+	Permissions []string `json:"permissions"`
+	// APIKey is empty when the user has none, or when the caller's login is not fresh.
+	APIKey   string          `json:"apikey"`
+	Settings json.RawMessage `json:"settings"`
+}
+
+// NewUser is the body of an add call.
+type NewUser struct {
+	Name     string `json:"name"`
+	Password string `json:"password"`
+	Active   bool   `json:"active"`
+	// Groups nil means OctoPrint's default groups; empty means none.
+	Groups []string `json:"groups,omitzero"`
+	// Permissions nil means none.
+	Permissions []string `json:"permissions,omitzero"`
+}
+
+// UserUpdate is the body of an update call: nil fields are left as they are.
+type UserUpdate struct {
+	Active      *bool    `json:"active,omitempty"`
+	Groups      []string `json:"groups,omitzero"`
+	Permissions []string `json:"permissions,omitzero"`
+}
+
+type userList struct {
+	Users []User `json:"users"`
+}
+
+// ListUsers returns every user (admin only).
+func (c *Client) ListUsers(ctx context.Context) ([]User, error) {
+	var list userList
+	if err := c.get(ctx, "api/access/users", &list); err != nil {
+		return nil, err
+	}
+	return list.Users, nil
+}
+
+// GetUser returns one user, or an error matching ErrNotFound.
+func (c *Client) GetUser(ctx context.Context, name string) (*User, error) {
+	var u User
+	if err := c.get(ctx, userPath(name), &u); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// AddUser creates a user and returns it as the server stored it.
+func (c *Client) AddUser(ctx context.Context, u NewUser) (*User, error) {
+	var list userList
+	if err := c.write(ctx, http.MethodPost, "api/access/users", u, &list); err != nil {
+		return nil, err
+	}
+	return findUser(list.Users, u.Name, "added")
+}
+
+// UpdateUser changes a user's active flag, groups or permissions and returns it as stored.
+func (c *Client) UpdateUser(ctx context.Context, name string, u UserUpdate) (*User, error) {
+	var list userList
+	if err := c.write(ctx, http.MethodPut, userPath(name), u, &list); err != nil {
+		return nil, err
+	}
+	return findUser(list.Users, name, "updated")
+}
+
+// DeleteUser removes a user. OctoPrint refuses to delete the caller's own user.
+func (c *Client) DeleteUser(ctx context.Context, name string) error {
+	var list userList
+	if err := c.write(ctx, http.MethodDelete, userPath(name), nil, &list); err != nil {
+		return err
+	}
+	// The answer is the list after the delete: a user still in it was not deleted.
+	if _, err := findUser(list.Users, name, "deleted"); err == nil {
+		return fmt.Errorf("OctoPrint accepted the deletion of user %q but still lists it", name)
+	}
+	return nil
+}
+
+// findUser returns the named user from the list a write answered with. A write that the
+// server accepted but did not keep (OctoPrint loses concurrent writes) is an error.
+func findUser(users []User, name, did string) (*User, error) {
+	for i := range users {
+		if users[i].Name == name {
+			return &users[i], nil
+		}
+	}
+	return nil, fmt.Errorf("OctoPrint accepted user %q as %s but does not list it afterwards", name, did)
+}
+
+// ChangePassword sets a user's password. current is needed only when a user changes
+// its own password; leave it empty otherwise.
+func (c *Client) ChangePassword(ctx context.Context, name, password, current string) error {
+	body := struct {
+		Password string `json:"password"`
+		Current  string `json:"current,omitempty"`
+	}{password, current}
+	return c.write(ctx, http.MethodPut, userPath(name, "password"), body, nil)
+}
+
+// GenerateAPIKey gives a user a new API key, replacing any old one, and returns it.
+func (c *Client) GenerateAPIKey(ctx context.Context, name string) (string, error) {
+	var out struct {
+		APIKey string `json:"apikey"`
+	}
+	if err := c.write(ctx, http.MethodPost, userPath(name, "apikey"), struct{}{}, &out); err != nil {
+		return "", err
+	}
+	return out.APIKey, nil
+}
+
+// ResetAPIKey removes a user's API key.
+func (c *Client) ResetAPIKey(ctx context.Context, name string) error {
+	return c.write(ctx, http.MethodDelete, userPath(name, "apikey"), nil, nil)
+}
+
+// GetUserSettings returns a user's settings: a JSON object.
+func (c *Client) GetUserSettings(ctx context.Context, name string) (map[string]json.RawMessage, error) {
+	settings := map[string]json.RawMessage{}
+	if err := c.get(ctx, userPath(name, "settings"), &settings); err != nil {
+		return nil, err
+	}
+	return settings, nil
+}
+
+// SaveUserSettings merges settings into a user's settings. The merge is shallow: each
+// top-level key replaces the stored one whole; keys not sent are kept.
+func (c *Client) SaveUserSettings(ctx context.Context, name string, settings map[string]json.RawMessage) error {
+	return c.write(ctx, http.MethodPatch, userPath(name, "settings"), settings, nil)
+}

@@ -1,0 +1,194 @@
+// Package provider maps OctoPrint's users, groups and permissions onto Terraform
+// resources and data sources.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
+)
+
+// Environment variables that stand in for provider attributes.
+const (
+	EnvURL                = "OCTOPRINT_URL"
+	EnvAPIKey             = "OCTOPRINT_API_KEY"
+	EnvInsecureSkipVerify = "OCTOPRINT_INSECURE_SKIP_VERIFY"
+	EnvCACertificate      = "OCTOPRINT_CA_CERTIFICATE"
+)
+
+const defaultRequestTimeout = 30 * time.Second
+
+var _ provider.Provider = (*octoprintProvider)(nil)
+
+// New returns a constructor of the provider, for providerserver and tests.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &octoprintProvider{version: version} }
+}
+
+type octoprintProvider struct {
+	version string
+}
+
+type providerModel struct {
+	URL                types.String         `tfsdk:"url"`
+	APIKey             types.String         `tfsdk:"api_key"`
+	InsecureSkipVerify types.Bool           `tfsdk:"insecure_skip_verify"`
+	CACertificate      types.String         `tfsdk:"ca_certificate"`
+	RequestTimeout     timetypes.GoDuration `tfsdk:"request_timeout"`
+	Headers            types.Map            `tfsdk:"headers"`
+}
+
+func (p *octoprintProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "octoprint"
+	resp.Version = p.version
+}
+
+func (p *octoprintProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages the users of OctoPrint servers: accounts, their groups and permissions. " +
+			"One provider block configures the client of one server; use provider aliases for a farm of servers.",
+		Attributes: map[string]schema.Attribute{
+			"url": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the OctoPrint server, e.g. `http://octopi.local` or `https://farm.example/printer1/` " +
+					"behind a reverse proxy. May also be set with the `" + EnvURL + "` environment variable.",
+				Optional: true,
+			},
+			"api_key": schema.StringAttribute{
+				MarkdownDescription: "API key of an OctoPrint user in the `admins` group (the user's own key from " +
+					"*User Settings > Application Keys*, or an application key). May also be set with the `" + EnvAPIKey + "` environment variable.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"insecure_skip_verify": schema.BoolAttribute{
+				MarkdownDescription: "Skip verification of the server's TLS certificate. Defaults to `false`. " +
+					"May also be set with the `" + EnvInsecureSkipVerify + "` environment variable.",
+				Optional: true,
+			},
+			"ca_certificate": schema.StringAttribute{
+				MarkdownDescription: "PEM-encoded CA certificate to trust for the server's TLS certificate, for servers with a " +
+					"certificate from a private CA. May also be set with the `" + EnvCACertificate + "` environment variable.",
+				Optional: true,
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: "Time limit of each HTTP request to OctoPrint, as a Go duration such as `30s` or `2m`. Defaults to `30s`.",
+				Optional:            true,
+				CustomType:          timetypes.GoDurationType{},
+			},
+			"headers": schema.MapAttribute{
+				MarkdownDescription: "Extra HTTP headers sent with every request, for example the credentials of a reverse proxy in front of OctoPrint.",
+				Optional:            true,
+				ElementType:         types.StringType,
+			},
+		},
+	}
+}
+
+func (p *octoprintProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// A value that comes from a resource not yet created is unknown during plan: leave the
+	// client unconfigured then; resources skip their server checks, and apply configures again.
+	if cfg.URL.IsUnknown() || cfg.APIKey.IsUnknown() || cfg.InsecureSkipVerify.IsUnknown() ||
+		cfg.CACertificate.IsUnknown() || cfg.RequestTimeout.IsUnknown() || cfg.Headers.IsUnknown() {
+		tflog.Debug(ctx, "OctoPrint provider configuration holds unknown values; the client is configured at apply")
+		return
+	}
+
+	clientCfg := octoprint.Config{
+		URL:              stringOrEnv(cfg.URL, EnvURL),
+		APIKey:           stringOrEnv(cfg.APIKey, EnvAPIKey),
+		CACertificatePEM: stringOrEnv(cfg.CACertificate, EnvCACertificate),
+		UserAgent:        "terraform-provider-octoprint/" + p.version,
+		Timeout:          defaultRequestTimeout,
+		Logger:           tflog.Debug,
+	}
+
+	if clientCfg.URL == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("url"), "Missing OctoPrint URL",
+			"The provider needs the base URL of the OctoPrint server. Set `url` in the provider block or the "+EnvURL+" environment variable.")
+	} else if _, err := octoprint.ParseURL(clientCfg.URL); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("url"), "Invalid OctoPrint URL",
+			fmt.Sprintf("%s. Set `url` (or %s) to the server's base URL, e.g. http://octopi.local.", err, EnvURL))
+	}
+	if clientCfg.APIKey == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Missing OctoPrint API key",
+			"The provider needs the API key of an OctoPrint admin. Set `api_key` in the provider block or the "+EnvAPIKey+" environment variable.")
+	}
+
+	switch {
+	case !cfg.InsecureSkipVerify.IsNull():
+		clientCfg.InsecureSkipVerify = cfg.InsecureSkipVerify.ValueBool()
+	case os.Getenv(EnvInsecureSkipVerify) != "":
+		v, err := strconv.ParseBool(os.Getenv(EnvInsecureSkipVerify))
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("insecure_skip_verify"), "Invalid "+EnvInsecureSkipVerify,
+				fmt.Sprintf("The environment variable %s must be true or false, not %q.", EnvInsecureSkipVerify, os.Getenv(EnvInsecureSkipVerify)))
+		}
+		clientCfg.InsecureSkipVerify = v
+	}
+
+	if !cfg.RequestTimeout.IsNull() {
+		timeout, diags := cfg.RequestTimeout.ValueGoDuration()
+		resp.Diagnostics.Append(diags...)
+		if timeout <= 0 && !diags.HasError() {
+			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid request timeout",
+				fmt.Sprintf("The request timeout must be positive, not %q.", cfg.RequestTimeout.ValueString()))
+		}
+		clientCfg.Timeout = timeout
+	}
+	if !cfg.Headers.IsNull() {
+		resp.Diagnostics.Append(cfg.Headers.ElementsAs(ctx, &clientCfg.Headers, false)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	client, err := octoprint.New(clientCfg)
+	if err != nil {
+		attr := path.Root("url")
+		if clientCfg.CACertificatePEM != "" {
+			attr = path.Root("ca_certificate")
+		}
+		resp.Diagnostics.AddAttributeError(attr, "Invalid OctoPrint provider configuration", err.Error())
+		return
+	}
+	resp.ResourceData = client
+	resp.DataSourceData = client
+}
+
+func (p *octoprintProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewUserResource,
+	}
+}
+
+func (p *octoprintProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		NewUserDataSource,
+		NewUsersDataSource,
+	}
+}
+
+// stringOrEnv returns the attribute's value, or the environment variable when it is not set.
+func stringOrEnv(v types.String, env string) string {
+	if !v.IsNull() {
+		return v.ValueString()
+	}
+	return os.Getenv(env)
+}

@@ -1,0 +1,90 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"os"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/testserver"
+)
+
+// protoV6ProviderFactories runs the provider in the test process.
+var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"octoprint": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// testServer is the OctoPrint that TestMain started, nil when the tests use one given by
+// OCTOPRINT_URL and OCTOPRINT_API_KEY.
+var testServer *testserver.Server
+
+// TestMain starts a real OctoPrint for the acceptance tests (TF_ACC set) and points the
+// provider at it through its environment variables.
+func TestMain(m *testing.M) {
+	os.Exit(runTests(m))
+}
+
+func runTests(m *testing.M) int {
+	if os.Getenv("TF_ACC") == "" || (os.Getenv(EnvURL) != "" && os.Getenv(EnvAPIKey) != "") {
+		return m.Run()
+	}
+	srv, err := testserver.Start(context.Background(), testserver.Options{})
+	if err != nil {
+		log.Printf("starting OctoPrint for the acceptance tests: %v", err)
+		return 1
+	}
+	defer func() {
+		if err := srv.Stop(); err != nil {
+			log.Printf("stopping OctoPrint: %v", err)
+		}
+	}()
+	testServer = srv
+	os.Setenv(EnvURL, srv.URL)
+	os.Setenv(EnvAPIKey, srv.APIKey)
+	return m.Run()
+}
+
+// testClient is a client of the test server, for checks made beside Terraform.
+func testClient(t *testing.T) *octoprint.Client {
+	t.Helper()
+	client, err := octoprint.New(octoprint.Config{URL: os.Getenv(EnvURL), APIKey: os.Getenv(EnvAPIKey), UserAgent: "acceptance-tests"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client
+}
+
+// checkUsersDestroyed demands a real 404 from the server for every octoprint_user in state.
+func checkUsersDestroyed(t *testing.T) func(*terraform.State) error {
+	return func(s *terraform.State) error {
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != "octoprint_user" {
+				continue
+			}
+			if err := checkUserGone(t, rs.Primary.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+func checkUserGone(t *testing.T, name string) error {
+	_, err := testClient(t).GetUser(context.Background(), name)
+	switch {
+	case err == nil:
+		return fmt.Errorf("user %q still exists on the server", name)
+	case !errors.Is(err, octoprint.ErrNotFound):
+		return fmt.Errorf("expected 404 for user %q, got: %w", name, err)
+	}
+	return nil
+}
+
+func getenv(key string) string { return os.Getenv(key) }

@@ -1,0 +1,101 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
+)
+
+var _ datasource.DataSourceWithConfigure = (*userDataSource)(nil)
+
+// NewUserDataSource returns the octoprint_user data source.
+func NewUserDataSource() datasource.DataSource {
+	return &userDataSource{}
+}
+
+type userDataSource struct {
+	dataSourceBase
+}
+
+type userDataSourceModel struct {
+	ID types.String `tfsdk:"id"`
+	userAttributes
+}
+
+func (d *userDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_user"
+}
+
+func (d *userDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one OctoPrint user by name, including users made outside Terraform.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{MarkdownDescription: "The user's name.", Computed: true},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The user's name: case-sensitive and exact.",
+				Required:            true,
+				Validators:          []validator.String{userNameValidator{}},
+			},
+		},
+	}
+	for name, attr := range userAttributesSchema() {
+		if name != "name" {
+			resp.Schema.Attributes[name] = attr
+		}
+	}
+}
+
+func (d *userDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config userDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := config.Name.ValueString()
+	user, err := d.client.GetUser(ctx, name)
+	if errors.Is(err, octoprint.ErrNotFound) {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "OctoPrint user not found",
+			fmt.Sprintf("The server has no user named %q (names are case-sensitive).", name))
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error reading OctoPrint user", fmt.Sprintf("Could not read user %q: %s", name, err))
+		return
+	}
+	attrs, diags := newUserAttributes(ctx, user)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &userDataSourceModel{ID: attrs.Name, userAttributes: attrs})...)
+}
+
+// userAttributesSchema describes userAttributes, read-only, for the data sources.
+func userAttributesSchema() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"name":   schema.StringAttribute{MarkdownDescription: "The user's name.", Computed: true},
+		"active": schema.BoolAttribute{MarkdownDescription: "Whether the user may log in.", Computed: true},
+		"admin": schema.BoolAttribute{
+			MarkdownDescription: "Whether the user has the `ADMIN` permission, through its groups or its own permissions.",
+			Computed:            true,
+		},
+		"groups": schema.SetAttribute{
+			MarkdownDescription: "Keys of the groups the user is a member of.",
+			Computed:            true,
+			ElementType:         types.StringType,
+		},
+		"permissions": schema.SetAttribute{
+			MarkdownDescription: "Keys of the permissions the user holds beyond those of its groups.",
+			Computed:            true,
+			ElementType:         types.StringType,
+		},
+	}
+}

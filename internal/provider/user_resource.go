@@ -1,0 +1,361 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
+)
+
+var (
+	_ resource.ResourceWithConfigure               = (*userResource)(nil)
+	_ resource.ResourceWithImportState             = (*userResource)(nil)
+	_ resource.ResourceWithModifyPlan              = (*userResource)(nil)
+	_ resource.ResourceWithConfigValidators        = (*userResource)(nil)
+)
+
+// NewUserResource returns the octoprint_user resource.
+func NewUserResource() resource.Resource {
+	return &userResource{}
+}
+
+type userResource struct {
+	resourceBase
+}
+
+type userResourceModel struct {
+	ID types.String `tfsdk:"id"`
+	userAttributes
+	Password          types.String `tfsdk:"password"`
+	PasswordWO        types.String `tfsdk:"password_wo"`
+	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
+}
+
+func (r *userResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_user"
+}
+
+func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "An OctoPrint user account: whether it may log in, its groups and its own permissions, and its password.\n\n" +
+			"Give the password either as `password` (kept in state, marked sensitive) or as the write-only `password_wo` " +
+			"(never stored; Terraform and OpenTofu 1.11 or newer) with `password_wo_version`, which you change to send a new password. " +
+			"A password change is made in place; it never replaces the user.\n\n" +
+			"Group and permission keys are checked against the server at plan time: OctoPrint itself silently ignores keys it does not know.\n\n" +
+			"An imported user's password is unknown to Terraform: when the configuration sets `password`, the first apply after " +
+			"the import sets it on the server (an in-place update).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The user's name.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The login name: case-sensitive and exact. OctoPrint cannot rename users, so a new name replaces the user. " +
+					"It must not be empty, start or end with white space, or contain `/`.",
+				Required:      true,
+				Validators:    []validator.String{userNameValidator{}},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"password": schema.StringAttribute{
+				MarkdownDescription: "The password, kept in state (sensitive). Conflicts with `password_wo`; one of them is required to create a user.",
+				Optional:            true,
+				Sensitive:           true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"password_wo": schema.StringAttribute{
+				MarkdownDescription: "The password, write-only: sent to OctoPrint on create and whenever `password_wo_version` changes, never stored in state. " +
+					"Needs Terraform or OpenTofu 1.11 or newer. Conflicts with `password`.",
+				Optional:   true,
+				Sensitive:  true,
+				WriteOnly:  true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"password_wo_version": schema.Int64Attribute{
+				MarkdownDescription: "Change this number to send `password_wo` to OctoPrint again, for example to rotate the password.",
+				Optional:            true,
+				Validators: []validator.Int64{
+					int64validator.AlsoRequires(path.MatchRoot("password_wo")),
+				},
+			},
+			"active": schema.BoolAttribute{
+				MarkdownDescription: "Whether the user may log in. Defaults to `true`; set `false` to keep a former operator's account without access.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(true),
+			},
+			"groups": schema.SetAttribute{
+				MarkdownDescription: "Keys of the groups the user is a member of, e.g. `admins`, `users` or `readonly`. " +
+					"When omitted, OctoPrint gives a new user its default groups (usually `users`) and the provider keeps what the server reports. " +
+					"An empty set means no groups. Membership of `guests` cannot be assigned.",
+				Optional:      true,
+				Computed:      true,
+				ElementType:   types.StringType,
+				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
+			},
+			"permissions": schema.SetAttribute{
+				MarkdownDescription: "Keys of permissions the user holds in addition to those of its groups, e.g. `PRINT` or `WEBCAM`. " +
+					"When omitted, a new user has none and the provider keeps what the server reports. The `octoprint_permissions` keys " +
+					"(or OctoPrint's `/api/access/permissions`) list what a server knows, plugins' permissions included.",
+				Optional:      true,
+				Computed:      true,
+				ElementType:   types.StringType,
+				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
+			},
+			"admin": schema.BoolAttribute{
+				MarkdownDescription: "Whether the user ends up with the `ADMIN` permission, through its groups or its own permissions. " +
+					"OctoPrint computes it; make a user an admin by adding it to the `admins` group.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *userResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.Conflicting(path.MatchRoot("password"), path.MatchRoot("password_wo")),
+	}
+}
+
+// ModifyPlan demands a password on create, marks `admin` unknown when the rights that
+// make it change, and checks group and permission keys against the server.
+func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var config, plan userResourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	creating := req.State.Raw.IsNull()
+	var state userResourceModel
+	if !creating {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+
+	if creating && config.Password.IsNull() && config.PasswordWO.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("password"), "Missing password",
+			"A new OctoPrint user needs a password: set `password`, or the write-only `password_wo`.")
+	}
+
+	groupsChange := creating || !plan.Groups.Equal(state.Groups)
+	permissionsChange := creating || !plan.Permissions.Equal(state.Permissions)
+	if !creating && (groupsChange || permissionsChange) {
+		plan.Admin = types.BoolUnknown()
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("admin"), plan.Admin)...)
+	}
+
+	if r.client == nil {
+		return // provider not configured yet: apply checks again before writing
+	}
+	if groupsChange {
+		resp.Diagnostics.Append(checkGroups(ctx, r.client, path.Root("groups"), plan.Groups)...)
+	}
+	if permissionsChange {
+		resp.Diagnostics.Append(checkPermissions(ctx, r.client, path.Root("permissions"), plan.Permissions)...)
+	}
+}
+
+func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan, config userResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := plan.Name.ValueString()
+
+	// Checked again here: at plan time the keys may have been unknown.
+	resp.Diagnostics.Append(checkGroups(ctx, r.client, path.Root("groups"), plan.Groups)...)
+	resp.Diagnostics.Append(checkPermissions(ctx, r.client, path.Root("permissions"), plan.Permissions)...)
+	newUser := octoprint.NewUser{
+		Name:     name,
+		Password: plan.Password.ValueString(),
+		Active:   plan.Active.ValueBool(),
+	}
+	if !config.PasswordWO.IsNull() {
+		newUser.Password = config.PasswordWO.ValueString()
+	}
+	// Unknown here means omitted from the configuration: OctoPrint then picks the defaults.
+	if !plan.Groups.IsUnknown() {
+		groups, diags := setStrings(ctx, plan.Groups)
+		resp.Diagnostics.Append(diags...)
+		newUser.Groups = groups
+	}
+	if !plan.Permissions.IsUnknown() {
+		permissions, diags := setStrings(ctx, plan.Permissions)
+		resp.Diagnostics.Append(diags...)
+		newUser.Permissions = permissions
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	user, err := r.client.AddUser(ctx, newUser)
+	if errors.Is(err, octoprint.ErrConflict) {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "OctoPrint user already exists",
+			fmt.Sprintf("A user named %q already exists on the server. To manage it with Terraform, import it: "+
+				"`terraform import <address> %q`, or an `import` block with `id = %q`.", name, name, name))
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error creating OctoPrint user", fmt.Sprintf("Could not create user %q: %s", name, err))
+		return
+	}
+	tflog.Debug(ctx, "created OctoPrint user", map[string]any{"name": name})
+	resp.Diagnostics.Append(r.setState(ctx, &resp.State, plan, user)...)
+}
+
+func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state userResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := state.Name.ValueString()
+	user, err := r.client.GetUser(ctx, name)
+	if errors.Is(err, octoprint.ErrNotFound) {
+		tflog.Debug(ctx, "OctoPrint user is gone, removing it from state", map[string]any{"name": name})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error reading OctoPrint user", fmt.Sprintf("Could not read user %q: %s", name, err))
+		return
+	}
+	resp.Diagnostics.Append(r.setState(ctx, &resp.State, state, user)...)
+}
+
+func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state, config userResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := plan.Name.ValueString()
+
+	var update octoprint.UserUpdate
+	changed := false
+	if !plan.Active.Equal(state.Active) {
+		update.Active, changed = plan.Active.ValueBoolPointer(), true
+	}
+	if !plan.Groups.Equal(state.Groups) {
+		resp.Diagnostics.Append(checkGroups(ctx, r.client, path.Root("groups"), plan.Groups)...)
+		groups, diags := setStrings(ctx, plan.Groups)
+		resp.Diagnostics.Append(diags...)
+		update.Groups, changed = groups, true
+	}
+	if !plan.Permissions.Equal(state.Permissions) {
+		resp.Diagnostics.Append(checkPermissions(ctx, r.client, path.Root("permissions"), plan.Permissions)...)
+		permissions, diags := setStrings(ctx, plan.Permissions)
+		resp.Diagnostics.Append(diags...)
+		update.Permissions, changed = permissions, true
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	var password string
+	switch {
+	case !plan.Password.IsNull() && !plan.Password.Equal(state.Password):
+		password = plan.Password.ValueString()
+	case !config.PasswordWO.IsNull() && !plan.PasswordWOVersion.Equal(state.PasswordWOVersion):
+		password = config.PasswordWO.ValueString()
+	}
+	if password != "" {
+		if err := r.client.ChangePassword(ctx, name, password, ""); err != nil {
+			resp.Diagnostics.AddError("Error updating OctoPrint user", fmt.Sprintf("Could not change the password of user %q: %s", name, err))
+			return
+		}
+	}
+
+	var user *octoprint.User
+	var err error
+	if changed {
+		user, err = r.client.UpdateUser(ctx, name, update)
+	} else {
+		user, err = r.client.GetUser(ctx, name)
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error updating OctoPrint user", fmt.Sprintf("Could not update user %q: %s", name, err))
+		return
+	}
+	resp.Diagnostics.Append(r.setState(ctx, &resp.State, plan, user)...)
+}
+
+func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state userResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := state.Name.ValueString()
+	err := r.client.DeleteUser(ctx, name)
+	switch {
+	case err == nil, errors.Is(err, octoprint.ErrNotFound):
+		return
+	case errors.Is(err, octoprint.ErrBadRequest):
+		resp.Diagnostics.AddError("Error deleting OctoPrint user", fmt.Sprintf(
+			"Could not delete user %q: %s. OctoPrint refuses to delete the user whose API key the provider uses: "+
+				"configure the provider with another admin's key, or stop managing this user with `terraform state rm`.", name, err))
+	default:
+		resp.Diagnostics.AddError("Error deleting OctoPrint user", fmt.Sprintf("Could not delete user %q: %s", name, err))
+	}
+}
+
+func (r *userResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if problem := userNameProblem(req.ID); problem != "" {
+		resp.Diagnostics.AddError("Invalid import ID", "The import ID is the user's name. "+problem)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
+}
+
+// setState stores the user as OctoPrint reports it, keeping the password attributes
+// (which OctoPrint never reports) from prior.
+func (r *userResource) setState(ctx context.Context, state stateSetter, prior userResourceModel, user *octoprint.User) diag.Diagnostics {
+	attrs, diags := newUserAttributes(ctx, user)
+	if diags.HasError() {
+		return diags
+	}
+	model := userResourceModel{
+		ID:                types.StringValue(user.Name),
+		userAttributes:    attrs,
+		Password:          prior.Password,
+		PasswordWO:        types.StringNull(),
+		PasswordWOVersion: prior.PasswordWOVersion,
+	}
+	return append(diags, state.Set(ctx, &model)...)
+}
+
+// stateSetter is what Create, Read and Update write their state to.
+type stateSetter interface {
+	Set(ctx context.Context, val any) diag.Diagnostics
+}

@@ -1,0 +1,249 @@
+// Package testserver runs a real OctoPrint server for acceptance tests and the demo:
+// a fresh base directory, no setup wizard, an admin with an API key, a free port.
+package testserver
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// EnvBinary names the octoprint executable; the project's scripts install it and set it.
+const EnvBinary = "OCTOPRINT_BIN"
+
+const (
+	adminName    = "admin"
+	startTimeout = 120 * time.Second
+)
+
+// config keeps the server quiet and offline: no wizard, no online checks, no rate limit
+// on logins (tests log in often). CSRF protection stays on, as in production.
+const config = `server:
+  firstRun: false
+  onlineCheck: {enabled: false}
+  pluginBlacklist: {enabled: false}
+plugins:
+  _disabled: [announcements, discovery, softwareupdate, tracking]
+devel:
+  enableRateLimiter: false
+`
+
+// Options tune Start. The zero value starts a throw-away server on a free port.
+type Options struct {
+	// Binary is the octoprint executable; default $OCTOPRINT_BIN.
+	Binary string
+	// Dir is the base directory; default a new temporary one, removed by Stop.
+	Dir string
+	// Port to listen on, on 127.0.0.1; default a free one.
+	Port int
+}
+
+// Server is a running OctoPrint.
+type Server struct {
+	URL           string
+	APIKey        string
+	AdminName     string
+	AdminPassword string
+	Dir           string
+	PID           int
+
+	cmd     *exec.Cmd
+	tempDir bool
+	done    chan struct{}
+}
+
+// Start sets up a base directory with an admin and starts OctoPrint on it. It returns
+// when the server answers, or with an error that holds the end of its log.
+func Start(ctx context.Context, opts Options) (*Server, error) {
+	binary := opts.Binary
+	if binary == "" {
+		binary = os.Getenv(EnvBinary)
+	}
+	if binary == "" {
+		return nil, fmt.Errorf("no octoprint executable: set %s (the project's Makefile installs OctoPrint and sets it)", EnvBinary)
+	}
+	s := &Server{AdminName: adminName, AdminPassword: randomHex(12), APIKey: randomHex(16), Dir: opts.Dir}
+	if s.Dir == "" {
+		dir, err := os.MkdirTemp("", "octoprint-")
+		if err != nil {
+			return nil, err
+		}
+		s.Dir, s.tempDir = dir, true
+	}
+	if err := os.WriteFile(filepath.Join(s.Dir, "config.yaml"), []byte(config), 0o600); err != nil {
+		return nil, err
+	}
+	if err := s.addAdmin(ctx, binary); err != nil {
+		return nil, err
+	}
+
+	port := opts.Port
+	if port == 0 {
+		var err error
+		if port, err = freePort(); err != nil {
+			return nil, err
+		}
+	}
+	s.URL = fmt.Sprintf("http://127.0.0.1:%d", port)
+	logFile, err := os.Create(filepath.Join(s.Dir, "serve.log"))
+	if err != nil {
+		return nil, err
+	}
+	defer logFile.Close()
+	// --iknowwhatimdoing: OctoPrint refuses to run as root without it, and CI runs as root.
+	s.cmd = exec.Command(binary, "--basedir", s.Dir, "serve", "--host", "127.0.0.1", "--port", strconv.Itoa(port), "--iknowwhatimdoing")
+	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
+	// Its own process group, so that Stop ends OctoPrint's children too, and a detached
+	// demo server outlives the command that started it.
+	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := s.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting %s: %w", binary, err)
+	}
+	s.PID = s.cmd.Process.Pid
+	s.done = make(chan struct{})
+	go func() { _ = s.cmd.Wait(); close(s.done) }()
+
+	if err := s.waitReady(ctx); err != nil {
+		_ = s.Stop()
+		return nil, err
+	}
+	return s, nil
+}
+
+// addAdmin creates the admin with OctoPrint's own command line, then gives it an API key
+// in users.yaml, which the server reads when it starts.
+func (s *Server) addAdmin(ctx context.Context, binary string) error {
+	out, err := exec.CommandContext(ctx, binary, "--basedir", s.Dir, "user", "add", s.AdminName,
+		"--password", s.AdminPassword, "--group", "admins", "--group", "users").CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("octoprint user add: %w: %s", err, out)
+	}
+	usersFile := filepath.Join(s.Dir, "users.yaml")
+	users, err := os.ReadFile(usersFile)
+	if err != nil {
+		return err
+	}
+	withKey := bytes.Replace(users, []byte("apikey: null"), []byte("apikey: "+s.APIKey), 1)
+	if bytes.Equal(withKey, users) {
+		return fmt.Errorf("%s has no `apikey: null` line to give the admin a key:\n%s", usersFile, users)
+	}
+	return os.WriteFile(usersFile, withKey, 0o600)
+}
+
+func (s *Server) waitReady(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, startTimeout)
+	defer cancel()
+	client := &http.Client{Timeout: 2 * time.Second}
+	for {
+		// /online.txt is served by the real server only, not by its start-up stand-in.
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/online.txt", nil)
+		if resp, err := client.Do(req); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-s.done:
+			return fmt.Errorf("OctoPrint exited during start-up:\n%s", s.LogTail())
+		case <-ctx.Done():
+			return fmt.Errorf("OctoPrint did not answer at %s within %s:\n%s", s.URL, startTimeout, s.LogTail())
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// LogTail returns the end of the server's log.
+func (s *Server) LogTail() string {
+	data, _ := os.ReadFile(filepath.Join(s.Dir, "serve.log"))
+	if len(data) > 4000 {
+		data = data[len(data)-4000:]
+	}
+	return string(data)
+}
+
+// Stop ends the server and removes a temporary base directory.
+func (s *Server) Stop() error {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return nil
+	}
+	_ = syscall.Kill(-s.PID, syscall.SIGTERM)
+	select {
+	case <-s.done:
+	case <-time.After(15 * time.Second):
+		_ = syscall.Kill(-s.PID, syscall.SIGKILL)
+		<-s.done
+	}
+	if s.tempDir {
+		return os.RemoveAll(s.Dir)
+	}
+	return nil
+}
+
+// Login logs in as a user with a password, as OctoPrint's web interface does (session
+// login, with the CSRF cookie). It returns nil when OctoPrint accepts the password.
+func Login(ctx context.Context, baseURL, user, password string) error {
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	base := strings.TrimSuffix(baseURL, "/")
+
+	// Any page sets the CSRF cookie that the login must echo in a header.
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/", nil)
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	var token string
+	for _, c := range jar.Cookies(req.URL) {
+		if strings.HasPrefix(c.Name, "csrf_token") {
+			token = c.Value
+		}
+	}
+	if token == "" {
+		return errors.New("OctoPrint set no CSRF cookie")
+	}
+
+	body, _ := json.Marshal(map[string]string{"user": user, "pass": password})
+	req, _ = http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/login", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", token)
+	resp, err = client.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("login of %q refused: %s", user, resp.Status)
+	}
+	return nil
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
