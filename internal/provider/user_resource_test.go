@@ -166,5 +166,330 @@ func testURL() string {
 	return getenv(EnvURL)
 }
 
-var _ = octoprint.ErrNotFound
-var _ = regexp.MustCompile
+func TestAccUser_passwordChange(t *testing.T) {
+	name := acctest.RandomWithPrefix("tf-acc-pw")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkUsersDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				Config: userConfig(name, `password = "old-secret"`),
+				Check:  checkLogin(name, "old-secret", true),
+			},
+			{
+				Config:           userConfig(name, `password = "new-secret"`),
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+				Check: resource.ComposeTestCheckFunc(
+					checkLogin(name, "new-secret", true),
+					checkLogin(name, "old-secret", false),
+				),
+			},
+		},
+	})
+}
+
+func TestAccUser_passwordWriteOnly(t *testing.T) {
+	name := acctest.RandomWithPrefix("tf-acc-wo")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkUsersDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				Config: userConfig(name, `
+  password_wo         = "wo-secret-1"
+  password_wo_version = 1
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectUser("password_wo", knownvalue.Null()),
+					expectUser("password", knownvalue.Null()),
+					expectUser("password_wo_version", knownvalue.Int64Exact(1)),
+				},
+				Check: checkLogin(name, "wo-secret-1", true),
+			},
+			{
+				// A new write-only value alone is invisible to Terraform: nothing changes.
+				Config: userConfig(name, `
+  password_wo         = "wo-secret-2"
+  password_wo_version = 1
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: resource.ComposeTestCheckFunc(
+					checkLogin(name, "wo-secret-1", true),
+					checkLogin(name, "wo-secret-2", false),
+				),
+			},
+			{
+				// Bumping the version sends it.
+				Config: userConfig(name, `
+  password_wo         = "wo-secret-2"
+  password_wo_version = 2
+`),
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectUser("password_wo", knownvalue.Null()),
+					expectUser("password_wo_version", knownvalue.Int64Exact(2)),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkLogin(name, "wo-secret-2", true),
+					checkLogin(name, "wo-secret-1", false),
+				),
+			},
+		},
+	})
+}
+
+func TestAccUser_defaults(t *testing.T) {
+	name := acctest.RandomWithPrefix("tf-acc-defaults")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkUsersDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				// No groups: OctoPrint's default group; no permissions: none.
+				Config: userConfig(name, `password = "secret"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectUser("active", knownvalue.Bool(true)),
+					expectUser("admin", knownvalue.Bool(false)),
+					expectUser("groups", stringSet("users")),
+					expectUser("permissions", stringSet()),
+				},
+				Check: checkServerUser(t, name, true, []string{"users"}, []string{}),
+			},
+			{
+				// An empty set means no groups at all.
+				Config: userConfig(name, `
+  password = "secret"
+  groups   = []
+`),
+				ConfigPlanChecks:  expectAction(plancheck.ResourceActionUpdate),
+				ConfigStateChecks: []statecheck.StateCheck{expectUser("groups", stringSet())},
+				Check:             checkServerUser(t, name, true, []string{}, []string{}),
+			},
+		},
+	})
+}
+
+func TestAccUser_deletedOutsideTerraform(t *testing.T) {
+	name := acctest.RandomWithPrefix("tf-acc-gone")
+	config := userConfig(name, `password = "secret"`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkUsersDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(*terraform.State) error {
+					return testClient(t).DeleteUser(context.Background(), name)
+				},
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config:           config,
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionCreate),
+				Check:            checkServerUser(t, name, true, []string{"users"}, []string{}),
+			},
+		},
+	})
+}
+
+func TestAccUser_driftCorrected(t *testing.T) {
+	name := acctest.RandomWithPrefix("tf-acc-drift")
+	config := userConfig(name, `
+  password = "secret"
+  groups   = ["users"]
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkUsersDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(*terraform.State) error {
+					inactive := false
+					_, err := testClient(t).UpdateUser(context.Background(), name,
+						octoprint.UserUpdate{Active: &inactive, Groups: []string{"admins"}})
+					return err
+				},
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config:           config,
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectUser("active", knownvalue.Bool(true)),
+					expectUser("admin", knownvalue.Bool(false)),
+				},
+				Check: checkServerUser(t, name, true, []string{"users"}, []string{}),
+			},
+		},
+	})
+}
+
+func TestAccUser_rename(t *testing.T) {
+	first, second := acctest.RandomWithPrefix("tf-acc-old"), acctest.RandomWithPrefix("tf-acc-new")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkUsersDestroyed(t),
+		Steps: []resource.TestStep{
+			{Config: userConfig(first, `password = "secret"`)},
+			{
+				Config:            userConfig(second, `password = "secret"`),
+				ConfigPlanChecks:  expectAction(plancheck.ResourceActionReplace),
+				ConfigStateChecks: []statecheck.StateCheck{expectUser("name", knownvalue.StringExact(second))},
+				Check: resource.ComposeTestCheckFunc(
+					func(*terraform.State) error { return checkUserGone(t, first) },
+					checkServerUser(t, second, true, []string{"users"}, []string{}),
+				),
+			},
+		},
+	})
+}
+
+func TestAccUser_unusualNames(t *testing.T) {
+	for _, name := range []string{
+		"print operator " + acctest.RandString(6),
+		"Jürgen Groß ✓ " + acctest.RandString(6),
+		"50% + more&more?" + acctest.RandString(6),
+	} {
+		t.Run(name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				CheckDestroy:             checkUsersDestroyed(t),
+				Steps: []resource.TestStep{
+					{
+						Config:            userConfig(name, `password = "pässwörd ✓"`),
+						ConfigStateChecks: []statecheck.StateCheck{expectUser("id", knownvalue.StringExact(name))},
+						Check: resource.ComposeTestCheckFunc(
+							checkServerUser(t, name, true, []string{"users"}, []string{}),
+							checkLogin(name, "pässwörd ✓", true),
+						),
+					},
+					{
+						ResourceName:            userAddress,
+						ImportState:             true,
+						ImportStateVerify:       true,
+						ImportStateVerifyIgnore: []string{"password"},
+					},
+				},
+			})
+		})
+	}
+}
+
+// A user made outside Terraform, imported: the configuration's password, unknown to the
+// imported state, is then set in place.
+func TestAccUser_importHandMade(t *testing.T) {
+	name := acctest.RandomWithPrefix("tf-acc-import")
+	config := userConfig(name, `
+  password = "managed-secret"
+  groups   = ["readonly"]
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkUsersDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					_, err := testClient(t).AddUser(context.Background(), octoprint.NewUser{
+						Name: name, Password: "hand-made", Active: true, Groups: []string{"readonly"},
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:             config,
+				ResourceName:       userAddress,
+				ImportState:        true,
+				ImportStateId:      name,
+				ImportStatePersist: true,
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 || states[0].Attributes["groups.0"] != "readonly" || states[0].Attributes["password"] != "" {
+						return fmt.Errorf("unexpected imported state: %v", states)
+					}
+					return nil
+				},
+			},
+			{
+				Config:           config,
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+				Check: resource.ComposeTestCheckFunc(
+					checkLogin(name, "managed-secret", true),
+					checkLogin(name, "hand-made", false),
+				),
+			},
+		},
+	})
+}
+
+// An import block adopts a user as a no-op when the configuration matches the server:
+// with a write-only password nothing about the password is in state to differ.
+func TestAccUser_importBlock(t *testing.T) {
+	name := acctest.RandomWithPrefix("tf-acc-importblock")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkUsersDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				Config: userConfig(name, `
+  password_wo = "secret"
+  groups      = ["users", "readonly"]
+  permissions = ["WEBCAM", "PRINT"]
+`),
+			},
+			{
+				ResourceName:    userAddress,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+			},
+		},
+	})
+}
+
+// Bad input is refused at plan time and leaves nothing on the server.
+func TestAccUser_invalidInput(t *testing.T) {
+	name := acctest.RandomWithPrefix("tf-acc-invalid")
+	cases := []struct {
+		name, config, err string
+	}{
+		{"unknown group", userConfig(name, "password = \"x\"\ngroups = [\"users\", \"no-such-group\"]"), `(?s)Unknown OctoPrint group.*"no-such-group"`},
+		{"guests group", userConfig(name, "password = \"x\"\ngroups = [\"guests\"]"), `(?s)OctoPrint group cannot be assigned.*"guests"`},
+		{"unknown permission", userConfig(name, "password = \"x\"\npermissions = [\"print\"]"), `(?s)Unknown OctoPrint permission.*"print"`},
+		{"no password", userConfig(name, ""), `(?s)Missing password.*password_wo`},
+		{"empty password", userConfig(name, `password = ""`), `(?s)Attribute password string length must be at least 1`},
+		{"both passwords", userConfig(name, "password = \"x\"\npassword_wo = \"y\""), `(?s)Invalid Attribute Combination`},
+		{"version without password_wo", userConfig(name, "password = \"x\"\npassword_wo_version = 1"), `(?s)password_wo_version.*password_wo`},
+		{"leading space", userConfig(" "+name, `password = "x"`), `(?s)Invalid OctoPrint user name.*white\s+space`},
+		{"slash", userConfig("a/"+name, `password = "x"`), `(?s)Invalid OctoPrint user name.*"/"`},
+		{"empty name", userConfig("", `password = "x"`), `(?s)Invalid OctoPrint user name.*must not be empty`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      tc.config,
+					ExpectError: regexp.MustCompile(tc.err),
+				}},
+				CheckDestroy: func(*terraform.State) error { return checkUserGone(t, name) },
+			})
+		})
+	}
+}
+
+func TestAccUser_duplicateName(t *testing.T) {
+	name := acctest.RandomWithPrefix("tf-acc-dup")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkUsersDestroyed(t),
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				if _, err := testClient(t).AddUser(context.Background(), octoprint.NewUser{Name: name, Password: "x", Active: true}); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { _ = testClient(t).DeleteUser(context.Background(), name) })
+			},
+			Config:      userConfig(name, `password = "secret"`),
+			ExpectError: regexp.MustCompile(`(?s)already exists.*import`),
+		}},
+	})
+}
