@@ -323,7 +323,8 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	case errors.Is(err, octoprint.ErrBadRequest):
 		resp.Diagnostics.AddError("Error deleting OctoPrint user", fmt.Sprintf(
 			"Could not delete user %q: %s. OctoPrint refuses to delete the user whose API key the provider uses: "+
-				"configure the provider with another admin's key, or stop managing this user with `terraform state rm`.", name, err))
+				"configure the provider with another admin's key, or stop managing this user without deleting it: "+
+				"a `removed` block with `lifecycle { destroy = false }`, or `terraform state rm`.", name, err))
 	default:
 		resp.Diagnostics.AddError("Error deleting OctoPrint user", fmt.Sprintf("Could not delete user %q: %s", name, err))
 	}

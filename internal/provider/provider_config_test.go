@@ -1,0 +1,160 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
+)
+
+// readUsersWith renders a provider block with the given body and a read of every user.
+func readUsersWith(providerBody string) string {
+	return fmt.Sprintf(`
+provider "octoprint" {
+%s
+}
+
+data "octoprint_users" "all" {}
+`, providerBody)
+}
+
+func TestAccProvider_invalidConfiguration(t *testing.T) {
+	// A user whose key works but lacks admin rights.
+	operator := acctest.RandomWithPrefix("tf-acc-operator")
+	addUserOutside(t, octoprint.NewUser{Name: operator, Password: "x", Active: true, Groups: []string{"users"}})
+	operatorKey, err := testClient(t).GenerateAPIKey(context.Background(), operator)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	cases := []struct {
+		name, provider, err string
+	}{
+		{"empty url", `url = ""`, `(?s)Missing OctoPrint URL.*OCTOPRINT_URL`},
+		{"url without scheme", `url = "octopi.local"`, `(?s)Invalid OctoPrint URL.*http://`},
+		{"url with query", `url = "http://octopi.local/?x=1"`, `(?s)Invalid OctoPrint URL.*query`},
+		{"empty api key", `api_key = ""`, `(?s)Missing OctoPrint API key.*OCTOPRINT_API_KEY`},
+		{"bad timeout", `request_timeout = "soon"`, `(?s)request_timeout`},
+		{"negative timeout", `request_timeout = "-1s"`, `(?s)Invalid request timeout.*positive`},
+		{"garbage CA", `ca_certificate = "not a certificate"`, `(?s)ca_certificate.*no PEM-encoded certificate`},
+		{"unknown key", `api_key = "not-a-key"`, `(?s)403.*does not recognize the API key`},
+		{"key without admin rights", fmt.Sprintf(`api_key = %q`, operatorKey),
+			fmt.Sprintf(`(?s)403.*%s.*lacks\s+admin\s+rights.*admins\s+group`, regexp.QuoteMeta(operator))},
+		{"unreachable server", `url = "http://127.0.0.1:9"`, `(?s)Error reading OctoPrint users.*connection refused`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      readUsersWith(tc.provider),
+					ExpectError: regexp.MustCompile(tc.err),
+				}},
+			})
+		})
+	}
+}
+
+func TestAccProvider_fullConfiguration(t *testing.T) {
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: readUsersWith(fmt.Sprintf(`
+  url                  = %q
+  api_key              = %q
+  request_timeout      = "45s"
+  insecure_skip_verify = false
+  headers              = { "X-Forwarded-User" = "terraform" }
+`, testURL(), getenv(EnvAPIKey))) + `
+output "admin_listed" { value = contains([for u in data.octoprint_users.all.users : u.name], "admin") }
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("admin_listed", knownvalue.Bool(true)),
+			},
+		}},
+	})
+}
+
+// The provider's URL may come from a resource that does not exist yet: plan must work
+// with the configuration unknown, and apply then creates the user.
+func TestAccProvider_unknownAtPlan(t *testing.T) {
+	name := acctest.RandomWithPrefix("tf-acc-unknown")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkUsersDestroyed(t),
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+resource "terraform_data" "server" {
+  input = %q
+}
+
+provider "octoprint" {
+  url = terraform_data.server.output
+}
+
+resource "octoprint_user" "test" {
+  name     = %q
+  password = "secret"
+  groups   = ["readonly"]
+}
+`, testURL(), name),
+			ConfigStateChecks: []statecheck.StateCheck{expectUser("groups", stringSet("readonly"))},
+			Check:             checkServerUser(t, name, true, []string{"readonly"}, []string{}),
+		}},
+	})
+}
+
+// OctoPrint refuses to delete the user whose key the provider uses: the error says so,
+// and the user stays. The import leaves the admin's password alone: password_wo is sent
+// only on create or a version change.
+func TestAccUser_deleteOwnUser(t *testing.T) {
+	me, err := testClient(t).CurrentUser(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := fmt.Sprintf(`
+import {
+  to = octoprint_user.admin
+  id = %q
+}
+
+resource "octoprint_user" "admin" {
+  name        = %q
+  password_wo = "unused"
+  groups      = ["admins", "users"]
+}
+`, me.Name, me.Name)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: admin},
+			{
+				Config:      `# the admin is no longer declared`,
+				ExpectError: regexp.MustCompile(`(?s)Could not delete user.*refuses\s+to\s+delete\s+the\s+user\s+whose\s+API\s+key`),
+			},
+			{
+				// Stop managing the admin without deleting it.
+				Config: `
+removed {
+  from = octoprint_user.admin
+  lifecycle {
+    destroy = false
+  }
+}
+`,
+				Check: func(*terraform.State) error {
+					_, err := testClient(t).GetUser(context.Background(), me.Name)
+					return err
+				},
+			},
+		},
+	})
+}
