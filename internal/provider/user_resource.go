@@ -25,10 +25,10 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure               = (*userResource)(nil)
-	_ resource.ResourceWithImportState             = (*userResource)(nil)
-	_ resource.ResourceWithModifyPlan              = (*userResource)(nil)
-	_ resource.ResourceWithConfigValidators        = (*userResource)(nil)
+	_ resource.ResourceWithConfigure        = (*userResource)(nil)
+	_ resource.ResourceWithImportState      = (*userResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*userResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*userResource)(nil)
 )
 
 // NewUserResource returns the octoprint_user resource.
