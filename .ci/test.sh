@@ -20,7 +20,7 @@ go vet ./...
 log "go test (OpenTofu $("$TF_ACC_TERRAFORM_PATH" version | head -1 | cut -d' ' -f2), OctoPrint $OCTOPRINT_VERSION)"
 start=$(date +%s)
 status=0
-go test -count=1 -v -timeout 30m ./... 2>&1 | tee build/test.log | grep -E '^(=== NAME|--- |ok |FAIL|PASS|panic|\s+\S+_test\.go:)' || true
+go test -count=1 -v -timeout 30m ${RUN:+-run "$RUN"} ./... 2>&1 | tee build/test.log | grep -E '^(=== NAME|--- |ok |FAIL|PASS|panic|\s+\S+_test\.go:)' || true
 status=${PIPESTATUS[0]}
 
 passed=$(grep -cE '^\s*--- PASS' build/test.log || true)

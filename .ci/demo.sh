@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# `make demo`: a local OctoPrint, the provider built from this tree, and the print-farm
+# example applied to it with OpenTofu. The server keeps running; `make demo-down` stops it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. .ci/lib.sh
+
+demo=$PWD/.demo
+server_dir=$demo/octoprint
+env_file=$demo/server.env
+
+stop_server() {
+  [[ -f $env_file ]] || return 0
+  # shellcheck disable=SC1090
+  . "$env_file"
+  if kill -0 "$OCTOPRINT_PID" 2>/dev/null; then
+    log "stopping OctoPrint (PID $OCTOPRINT_PID)"
+    kill -TERM -- "-$OCTOPRINT_PID" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$OCTOPRINT_PID" 2>/dev/null || break; sleep 0.2; done
+  fi
+  rm -rf "$server_dir" "$env_file" "$demo/work"
+}
+
+if [[ ${1:-} == down ]]; then
+  stop_server
+  exit 0
+fi
+
+tofu=$(bash .ci/install-tofu.sh)
+export OCTOPRINT_BIN; OCTOPRINT_BIN=$(bash .ci/install-octoprint.sh)
+
+stop_server
+mkdir -p "$demo/bin"
+log "starting a local OctoPrint $OCTOPRINT_VERSION"
+go run ./internal/testserver/octoprint-server -dir "$server_dir" -env "$env_file" -port "${DEMO_PORT:-0}"
+# shellcheck disable=SC1090
+. "$env_file"
+export OCTOPRINT_URL OCTOPRINT_API_KEY
+
+log "building the provider"
+go build -o "$demo/bin/terraform-provider-octoprint" .
+
+# OpenTofu uses the provider just built instead of looking for it in a registry.
+cat > "$demo/tofurc" <<TFRC
+provider_installation {
+  dev_overrides {
+    "registry.opentofu.org/octoprint-terraform/octoprint"   = "$demo/bin"
+    "registry.terraform.io/octoprint-terraform/octoprint" = "$demo/bin"
+  }
+  direct {}
+}
+TFRC
+export TF_CLI_CONFIG_FILE=$demo/tofurc CHECKPOINT_DISABLE=1
+export TF_VAR_initial_password; TF_VAR_initial_password=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+
+rm -rf "$demo/work" && cp -r examples/print-farm "$demo/work"
+log "applying examples/print-farm with OpenTofu"
+"$tofu" -chdir="$demo/work" apply -auto-approve -input=false
+log "planning again: nothing should change"
+"$tofu" -chdir="$demo/work" plan -detailed-exitcode -input=false >/dev/null && echo "No changes: the server matches the configuration."
+
+log "the users as OctoPrint reports them"
+curl -fsS -H "X-Api-Key: $OCTOPRINT_API_KEY" "$OCTOPRINT_URL/api/access/users" | python3 -c '
+import json, sys
+row = "%-14s %-7s %-6s %-18s %s"
+print(row % ("name", "active", "admin", "groups", "permissions"))
+for u in sorted(json.load(sys.stdin)["users"], key=lambda u: u["name"]):
+    print(row % (u["name"], str(u["active"]).lower(), str(u["admin"]).lower(),
+                 ",".join(sorted(u["groups"])), ",".join(sorted(u["permissions"]))))
+'
+
+cat <<MSG
+
+OctoPrint is running at $OCTOPRINT_URL (PID $OCTOPRINT_PID), base directory $server_dir.
+  API key of its admin:  $OCTOPRINT_API_KEY
+  web login:             admin / $OCTOPRINT_ADMIN_PASSWORD
+  new users' password:   $TF_VAR_initial_password
+To use it with OpenTofu yourself:
+  export OCTOPRINT_URL=$OCTOPRINT_URL OCTOPRINT_API_KEY=$OCTOPRINT_API_KEY TF_CLI_CONFIG_FILE=$demo/tofurc
+  $tofu -chdir=$demo/work plan
+Stop it with: make demo-down
+MSG

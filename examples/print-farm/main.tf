@@ -1,0 +1,90 @@
+# The users of one print farm's OctoPrint server, declared once.
+#
+#   export OCTOPRINT_URL=http://octopi.local OCTOPRINT_API_KEY=...   # an admin's key
+#   export TF_VAR_initial_password=...                                # handed to new users
+#   tofu apply
+
+terraform {
+  required_providers {
+    octoprint = {
+      source = "octoprint-terraform/octoprint"
+    }
+  }
+}
+
+provider "octoprint" {
+  # url and api_key come from OCTOPRINT_URL and OCTOPRINT_API_KEY.
+}
+
+variable "initial_password" {
+  description = "Password given to every new account. It is write-only: people change it after their first login and Terraform leaves it alone until password_version changes."
+  type        = string
+  sensitive   = true
+  ephemeral   = true
+}
+
+variable "password_version" {
+  description = "Raise to send initial_password to every account again."
+  type        = number
+  default     = 1
+}
+
+locals {
+  operators = toset(["alice", "bob", "carol"])
+}
+
+# The farm's administrator: full rights through the admins group.
+resource "octoprint_user" "farm_admin" {
+  name                = "farm-admin"
+  password_wo         = var.initial_password
+  password_wo_version = var.password_version
+  groups              = ["admins", "users"]
+}
+
+# Operators may connect, upload, print and watch the webcam (OctoPrint's "users" group).
+resource "octoprint_user" "operator" {
+  for_each = local.operators
+
+  name                = each.key
+  password_wo         = var.initial_password
+  password_wo_version = var.password_version
+  groups              = ["users"]
+}
+
+# A former operator keeps the account, for the print history, but can no longer log in.
+resource "octoprint_user" "former_operator" {
+  name                = "dave"
+  password_wo         = var.initial_password
+  password_wo_version = var.password_version
+  active              = false
+  groups              = ["users"]
+}
+
+# A read-only viewer for the lobby screen: status and webcam, nothing else.
+resource "octoprint_user" "viewer" {
+  name                = "lobby-screen"
+  password_wo         = var.initial_password
+  password_wo_version = var.password_version
+  groups              = ["readonly"]
+  permissions         = ["WEBCAM"]
+}
+
+# Every account on the server, including those made by hand.
+data "octoprint_users" "all" {
+  depends_on = [
+    octoprint_user.farm_admin,
+    octoprint_user.operator,
+    octoprint_user.former_operator,
+    octoprint_user.viewer,
+  ]
+}
+
+output "admins" {
+  description = "Accounts with admin rights."
+  value       = [for u in data.octoprint_users.all.users : u.name if u.admin]
+}
+
+output "inactive" {
+  description = "Accounts that cannot log in."
+  value       = [for u in data.octoprint_users.all.users : u.name if !u.active]
+}
