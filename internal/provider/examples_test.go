@@ -1,0 +1,139 @@
+package provider
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+)
+
+// The examples are applied as a reader applies them: the provider binary built from this
+// tree, found by OpenTofu through a dev_overrides CLI configuration, and the example's
+// own provider block and required_providers. (terraform-plugin-testing cannot destroy
+// resources made with for_each, which the examples use.)
+
+// exampleRunner runs OpenTofu in a copy of one example directory.
+type exampleRunner struct {
+	t   *testing.T
+	dir string
+	env []string
+}
+
+func newExampleRunner(t *testing.T, example string) *exampleRunner {
+	t.Helper()
+	tofu := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if tofu == "" {
+		t.Fatal("TF_ACC_TERRAFORM_PATH must name the OpenTofu binary (make test sets it)")
+	}
+	bin := t.TempDir()
+	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-octoprint"), "../..")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	tofurc := filepath.Join(bin, "tofurc")
+	writeFile(t, tofurc, `provider_installation {
+  dev_overrides {
+    "registry.opentofu.org/octoprint-terraform/octoprint" = "`+bin+`"
+  }
+  direct {}
+}
+`)
+	dir := t.TempDir()
+	files, err := filepath.Glob(filepath.Join("..", "..", "examples", example, "*.tf"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no .tf files in examples/%s (%v)", example, err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(dir, filepath.Base(f)), string(data))
+	}
+	return &exampleRunner{t: t, dir: dir, env: append(os.Environ(),
+		"TF_CLI_CONFIG_FILE="+tofurc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")}
+}
+
+// tofu runs OpenTofu with the given variables and arguments and returns its exit code.
+func (r *exampleRunner) tofu(vars map[string]string, args ...string) int {
+	r.t.Helper()
+	env := append([]string{}, r.env...)
+	for k, v := range vars {
+		env = append(env, "TF_VAR_"+k+"="+v)
+	}
+	cmd := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), append([]string{"-chdir=" + r.dir}, args...)...)
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &exit):
+		r.t.Logf("tofu %v exited %d:\n%s", args, exit.ExitCode(), out)
+		return exit.ExitCode()
+	}
+	r.t.Fatalf("tofu %v: %v\n%s", args, err, out)
+	return -1
+}
+
+// apply applies and then demands that a second plan is empty.
+func (r *exampleRunner) apply(vars map[string]string) {
+	r.t.Helper()
+	if code := r.tofu(vars, "apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+		r.t.Fatalf("apply failed with exit code %d", code)
+	}
+	if code := r.tofu(vars, "plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
+		r.t.Fatalf("the plan after apply is not empty (exit code %d)", code)
+	}
+}
+
+// runChecks runs server checks outside a terraform-plugin-testing step.
+func runChecks(t *testing.T, checks ...resource.TestCheckFunc) {
+	t.Helper()
+	for _, check := range checks {
+		if err := check(nil); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func writeFile(t *testing.T, name, content string) {
+	t.Helper()
+	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestAccExample_printFarm(t *testing.T) {
+	r := newExampleRunner(t, "print-farm")
+	users := []string{"farm-admin", "alice", "bob", "carol", "dave", "lobby-screen"}
+	t.Cleanup(func() {
+		r.tofu(map[string]string{"initial_password": "unused"}, "destroy", "-auto-approve", "-input=false", "-no-color")
+	})
+
+	r.apply(map[string]string{"initial_password": "first-password"})
+	runChecks(t,
+		checkServerUser(t, "farm-admin", true, []string{"admins", "users"}, []string{}),
+		checkServerUser(t, "alice", true, []string{"users"}, []string{}),
+		checkServerUser(t, "dave", false, []string{"users"}, []string{}),
+		checkServerUser(t, "lobby-screen", true, []string{"readonly"}, []string{"WEBCAM"}),
+		checkLogin("carol", "first-password", true),
+		checkLogin("dave", "first-password", false),
+	)
+
+	// A new password_version sends the new initial password to every account.
+	r.apply(map[string]string{"initial_password": "second-password", "password_version": "2"})
+	runChecks(t, checkLogin("bob", "second-password", true), checkLogin("bob", "first-password", false))
+
+	if code := r.tofu(map[string]string{"initial_password": "unused"}, "destroy", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("destroy failed with exit code %d", code)
+	}
+	for _, name := range users {
+		if err := checkUserGone(t, name); err != nil {
+			t.Error(err)
+		}
+	}
+}
