@@ -53,8 +53,8 @@ type Client struct {
 	http      *http.Client
 	logger    Logger
 	// writes serializes the writes to one server: OctoPrint >= 1.10 loses users when
-	// two writes to its user file overlap.
-	writes *sync.Mutex
+	// two writes to its user file overlap. A channel, so that waiting honours the context.
+	writes chan struct{}
 }
 
 // New checks cfg and returns a client for it.
@@ -88,24 +88,27 @@ func New(cfg Config) (*Client, error) {
 }
 
 // ParseURL checks that raw is an absolute http(s) URL and returns it with a trailing slash.
+// Its errors never repeat a password given in the URL.
 func ParseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return nil, fmt.Errorf("the URL %q is not valid: %w", raw, err)
+		return nil, errors.New("the URL is not valid: " + strings.ReplaceAll(err.Error(), raw, "<url>"))
 	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("the URL %q must start with http:// or https://", raw)
-	}
-	if u.Host == "" {
-		return nil, fmt.Errorf("the URL %q has no host", raw)
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("the URL %q must not have a query or fragment", raw)
+	shown := u.Redacted()
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, fmt.Errorf("the URL %q must start with http:// or https://", shown)
+	case u.Host == "":
+		return nil, fmt.Errorf("the URL %q has no host", shown)
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || u.RawFragment != "":
+		return nil, fmt.Errorf("the URL %q must not have a query or fragment", shown)
 	}
 	if !strings.HasSuffix(u.Path, "/") {
 		u.Path += "/"
+		if u.RawPath != "" {
+			u.RawPath += "/"
+		}
 	}
-	u.RawPath = ""
 	return u, nil
 }
 
@@ -125,9 +128,9 @@ func newTLSConfig(insecure bool, caPEM string) (*tls.Config, error) {
 // this process (a configuration may hold several provider blocks for one server).
 var writeLocks sync.Map
 
-func writeLock(server string) *sync.Mutex {
-	lock, _ := writeLocks.LoadOrStore(server, &sync.Mutex{})
-	return lock.(*sync.Mutex)
+func writeLock(server string) chan struct{} {
+	lock, _ := writeLocks.LoadOrStore(server, make(chan struct{}, 1))
+	return lock.(chan struct{})
 }
 
 // get reads path into out.
@@ -137,8 +140,12 @@ func (c *Client) get(ctx context.Context, path string, out any) error {
 
 // write sends a changing request, one at a time per server.
 func (c *Client) write(ctx context.Context, method, path string, body, out any) error {
-	c.writes.Lock()
-	defer c.writes.Unlock()
+	select {
+	case c.writes <- struct{}{}:
+		defer func() { <-c.writes }()
+	case <-ctx.Done():
+		return fmt.Errorf("waiting to send %s %s: %w", method, path, ctx.Err())
+	}
 	return c.do(ctx, method, path, body, out)
 }
 
@@ -157,6 +164,10 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 		return fmt.Errorf("building the request to %s %s: %w", method, path, err)
 	}
 	for k, v := range c.headers {
+		if http.CanonicalHeaderKey(k) == "Host" {
+			req.Host = v // Go sends req.Host, not a Host header
+			continue
+		}
 		req.Header.Set(k, v)
 	}
 	req.Header.Set("X-Api-Key", c.apiKey)

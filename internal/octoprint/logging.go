@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Logger receives one debug record per request. Its signature matches tflog.Debug.
@@ -72,7 +73,11 @@ func MaskJSON(body []byte) string {
 	}
 	out, _ := json.Marshal(maskValue(v))
 	if len(out) > maxLoggedBody {
-		return string(out[:maxLoggedBody]) + "...(truncated)"
+		n := maxLoggedBody
+		for n > 0 && !utf8.RuneStart(out[n]) {
+			n-- // never cut a character in two
+		}
+		return string(out[:n]) + "...(truncated)"
 	}
 	return string(out)
 }

@@ -289,7 +289,14 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		password = config.PasswordWO.ValueString()
 	}
 	if password != "" {
-		if err := r.client.ChangePassword(ctx, name, password, ""); err != nil {
+		// OctoPrint demands the current password when the key's own user changes its
+		// password, and ignores it for other users: send the one in state when there is one.
+		err := r.client.ChangePassword(ctx, name, password, state.Password.ValueString())
+		if errors.Is(err, octoprint.ErrBadRequest) || errors.Is(err, octoprint.ErrForbidden) {
+			err = fmt.Errorf("%w. When the provider's API key belongs to this very user, OctoPrint asks for its current password: "+
+				"manage its password with `password` (its value in state is sent as the current one) or use another admin's key", err)
+		}
+		if err != nil {
 			resp.Diagnostics.AddError("Error updating OctoPrint user", fmt.Sprintf("Could not change the password of user %q: %s", name, err))
 			return
 		}

@@ -1,0 +1,136 @@
+package octoprint
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestAccessMethods(t *testing.T) {
+	runMethodCases(t, []methodCase{{
+		name: "ListGroups",
+		call: func(ctx context.Context, c *Client) (any, error) { return c.ListGroups(ctx) },
+		respond: `{"groups":[{"key":"admins","name":"Admins","description":"Administrators",` +
+			`"permissions":["ADMIN"],"subgroups":[],"default":false,"dangerous":true,` +
+			`"changeable":false,"removable":false,"toggleable":true},` +
+			`{"key":"users","name":"Operator","permissions":["STATUS","CONTROL"],"default":true,` +
+			`"changeable":true,"removable":true,"toggleable":true}]}`,
+		method: "GET", uri: "/api/access/groups",
+		want: []Group{
+			{Key: "admins", Name: "Admins", Description: "Administrators", Permissions: []string{"ADMIN"},
+				Subgroups: []string{}, Dangerous: true, Toggleable: true},
+			{Key: "users", Name: "Operator", Permissions: []string{"STATUS", "CONTROL"}, Default: true,
+				Changeable: true, Removable: true, Toggleable: true},
+		},
+	}, {
+		name: "ListPermissions",
+		call: func(ctx context.Context, c *Client) (any, error) { return c.ListPermissions(ctx) },
+		respond: `{"permissions":[{"key":"ADMIN","name":"Admin","description":"All","dangerous":true,` +
+			`"default_groups":["admins"]},{"key":"PLUGIN_X_USE","name":"Use X","default_groups":[]}]}`,
+		method: "GET", uri: "/api/access/permissions",
+		want: []Permission{
+			{Key: "ADMIN", Name: "Admin", Description: "All", Dangerous: true, DefaultGroups: []string{"admins"}},
+			{Key: "PLUGIN_X_USE", Name: "Use X", DefaultGroups: []string{}},
+		},
+	}, {
+		name:    "CurrentUser",
+		call:    func(ctx context.Context, c *Client) (any, error) { return c.CurrentUser(ctx) },
+		respond: `{"name":"bob","groups":["users"],"permissions":["STATUS","CONTROL"]}`,
+		method:  "GET", uri: "/api/currentuser",
+		want: &CurrentUser{Name: "bob", Groups: []string{"users"}, Permissions: []string{"STATUS", "CONTROL"}},
+	}, {
+		name:    "CurrentUser anonymous",
+		call:    func(ctx context.Context, c *Client) (any, error) { return c.CurrentUser(ctx) },
+		respond: `{"name":null,"groups":["guests"],"permissions":[]}`,
+		method:  "GET", uri: "/api/currentuser",
+		want: &CurrentUser{Groups: []string{"guests"}, Permissions: []string{}},
+	}, {
+		name:    "Version",
+		call:    func(ctx context.Context, c *Client) (any, error) { return c.Version(ctx) },
+		respond: `{"server":"1.11.2","api":"0.1","text":"OctoPrint 1.11.2"}`,
+		method:  "GET", uri: "/api/version",
+		want: &Version{Server: "1.11.2", API: "0.1", Text: "OctoPrint 1.11.2"},
+	}})
+}
+
+func TestHasPermission(t *testing.T) {
+	tests := []struct {
+		name  string
+		perms []string
+		key   string
+		want  bool
+	}{
+		{"held", []string{"STATUS", "ADMIN"}, PermissionAdmin, true},
+		{"not held", []string{"STATUS"}, PermissionAdmin, false},
+		{"none", nil, PermissionAdmin, false},
+		{"case matters", []string{"admin"}, PermissionAdmin, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u := &CurrentUser{Name: "x", Permissions: tt.perms}
+			if got := u.HasPermission(tt.key); got != tt.want {
+				t.Errorf("HasPermission(%q) = %v, want %v", tt.key, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestAccessMethodErrors(t *testing.T) {
+	ctx := context.Background()
+	calls := map[string]func(*Client) error{
+		"ListGroups":      func(c *Client) error { _, err := c.ListGroups(ctx); return err },
+		"ListPermissions": func(c *Client) error { _, err := c.ListPermissions(ctx); return err },
+		"CurrentUser":     func(c *Client) error { _, err := c.CurrentUser(ctx); return err },
+		"Version":         func(c *Client) error { _, err := c.Version(ctx); return err },
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			f := newFake(t, answer(http.StatusUnauthorized, `{"error":"Invalid API key"}`))
+			err := call(newClient(t, f.URL))
+			assertErrContains(t, err, "401 Unauthorized", "Invalid API key")
+			if !errors.Is(err, ErrUnauthorized) {
+				t.Errorf("err = %v, want ErrUnauthorized", err)
+			}
+		})
+		t.Run(name+" not JSON", func(t *testing.T) {
+			f := newFake(t, answer(http.StatusOK, `<html>`))
+			assertErrContains(t, call(newClient(t, f.URL)), "not the JSON")
+		})
+	}
+}
+
+// Answers that are not OctoPrint's JSON, e.g. from a proxy or the wrong URL.
+
+func TestErrorMessageWithoutJSON(t *testing.T) {
+	long := "<html>" + strings.Repeat("x", 200) + "</html>"
+	f := newFake(t, answer(502, "  "+long+"\n"))
+	_, err := newClient(t, f.URL).Version(context.Background())
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("err = %v, want an *APIError", err)
+	}
+	if want := long[:120] + "..."; apiErr.Message != want {
+		t.Errorf("Message = %q, want %q", apiErr.Message, want)
+	}
+}
+
+func TestNotJSON(t *testing.T) {
+	tests := []struct{ name, ctype, body string }{
+		{"HTML login page", "text/html", "<!DOCTYPE html><html><body>Login</body></html>"},
+		{"malformed JSON", "application/json", `{"server": "1.10`},
+		{"empty body", "application/json", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Type", tt.ctype)
+				_, _ = io.WriteString(w, tt.body)
+			})
+			_, err := newClient(t, f.URL).Version(context.Background())
+			assertErrContains(t, err, "not the JSON", tt.ctype, "GET api/version")
+		})
+	}
+}
