@@ -9,7 +9,7 @@ if [[ -x "$TOFU_BIN" ]]; then
   exit 0
 fi
 
-log "building OpenTofu v$TOFU_VERSION from the Go module proxy (about 12 minutes the first time)"
+log "building OpenTofu v$TOFU_VERSION from the Go module proxy (a few minutes the first time)"
 work=$(mktemp -d)
 trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 

@@ -20,9 +20,12 @@ log "go vet"
 go vet ./...
 log "go test (OpenTofu $("$TF_ACC_TERRAFORM_PATH" version | head -1 | cut -d' ' -f2), OctoPrint $OCTOPRINT_VERSION)"
 start=$(date +%s)
-status=0
-go test -count=1 -v -timeout 30m ${RUN:+-run "$RUN"} ./... 2>&1 | tee build/test.log | grep -E '^(=== NAME|--- |ok |FAIL|PASS|panic|\s+\S+_test\.go:)' || true
+# The full -v log goes to a file; the console gets results and failures only.
+set +e
+go test -count=1 -v -timeout 30m ${RUN:+-run "$RUN"} ./... 2>&1 | tee build/test.log |
+  grep -E '^(=== NAME|--- |ok |FAIL|PASS|panic|\s+\S+_test\.go:)'
 status=${PIPESTATUS[0]}
+set -e
 
 passed=$(grep -cE '^\s*--- PASS' build/test.log || true)
 failed=$(grep -cE '^\s*--- FAIL' build/test.log || true)
