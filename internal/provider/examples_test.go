@@ -2,9 +2,11 @@ package provider
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -15,25 +17,41 @@ import (
 // own provider block and required_providers. (terraform-plugin-testing cannot destroy
 // resources made with for_each, which the examples use.)
 
-// exampleRunner runs OpenTofu in a copy of one example directory.
-type exampleRunner struct {
+// tofuRunner runs OpenTofu in a directory of its own, with the provider binary built
+// from this tree.
+type tofuRunner struct {
 	t   *testing.T
 	dir string
 	env []string
 }
 
-func newExampleRunner(t *testing.T, example string) *exampleRunner {
+// providerBinDir holds the provider binary once built; TestMain removes it.
+var providerBinDir string
+
+var buildProvider = sync.OnceValues(func() (string, error) {
+	bin, err := os.MkdirTemp("", "provider-bin-")
+	if err != nil {
+		return "", err
+	}
+	providerBinDir = bin
+	out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-octoprint"), "../..").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("building the provider: %w\n%s", err, out)
+	}
+	return bin, nil
+})
+
+func newTofuRunner(t *testing.T) *tofuRunner {
 	t.Helper()
-	tofu := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tofu == "" {
+	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
 		t.Fatal("TF_ACC_TERRAFORM_PATH must name the OpenTofu binary (make test sets it)")
 	}
-	bin := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-octoprint"), "../..")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
+	bin, err := buildProvider()
+	if err != nil {
+		t.Fatal(err)
 	}
-	tofurc := filepath.Join(bin, "tofurc")
+	dir := t.TempDir()
+	tofurc := filepath.Join(dir, ".tofurc")
 	writeFile(t, tofurc, `provider_installation {
   dev_overrides {
     "registry.opentofu.org/octoprint-terraform/octoprint" = "`+bin+`"
@@ -41,7 +59,14 @@ func newExampleRunner(t *testing.T, example string) *exampleRunner {
   direct {}
 }
 `)
-	dir := t.TempDir()
+	return &tofuRunner{t: t, dir: dir, env: append(os.Environ(),
+		"TF_CLI_CONFIG_FILE="+tofurc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")}
+}
+
+// newExampleRunner runs OpenTofu in a copy of examples/<example>.
+func newExampleRunner(t *testing.T, example string) *tofuRunner {
+	t.Helper()
+	r := newTofuRunner(t)
 	files, err := filepath.Glob(filepath.Join("..", "..", "examples", example, "*.tf"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no .tf files in examples/%s (%v)", example, err)
@@ -51,14 +76,13 @@ func newExampleRunner(t *testing.T, example string) *exampleRunner {
 		if err != nil {
 			t.Fatal(err)
 		}
-		writeFile(t, filepath.Join(dir, filepath.Base(f)), string(data))
+		writeFile(t, filepath.Join(r.dir, filepath.Base(f)), string(data))
 	}
-	return &exampleRunner{t: t, dir: dir, env: append(os.Environ(),
-		"TF_CLI_CONFIG_FILE="+tofurc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")}
+	return r
 }
 
 // tofu runs OpenTofu with the given variables and arguments and returns its exit code.
-func (r *exampleRunner) tofu(vars map[string]string, args ...string) int {
+func (r *tofuRunner) tofu(vars map[string]string, args ...string) int {
 	r.t.Helper()
 	env := append([]string{}, r.env...)
 	for k, v := range vars {
@@ -80,9 +104,9 @@ func (r *exampleRunner) tofu(vars map[string]string, args ...string) int {
 }
 
 // apply applies and then demands that a second plan is empty.
-func (r *exampleRunner) apply(vars map[string]string) {
+func (r *tofuRunner) apply(vars map[string]string, args ...string) {
 	r.t.Helper()
-	if code := r.tofu(vars, "apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+	if code := r.tofu(vars, append([]string{"apply", "-auto-approve", "-input=false", "-no-color"}, args...)...); code != 0 {
 		r.t.Fatalf("apply failed with exit code %d", code)
 	}
 	if code := r.tofu(vars, "plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {

@@ -32,6 +32,11 @@ func TestMain(m *testing.M) {
 }
 
 func runTests(m *testing.M) int {
+	defer func() {
+		if providerBinDir != "" {
+			os.RemoveAll(providerBinDir)
+		}
+	}()
 	if os.Getenv("TF_ACC") == "" || (os.Getenv(EnvURL) != "" && os.Getenv(EnvAPIKey) != "") {
 		return m.Run()
 	}
