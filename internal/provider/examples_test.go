@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -138,7 +139,12 @@ func TestAccExample_printFarm(t *testing.T) {
 		r.tofu(map[string]string{"initial_password": "unused"}, "destroy", "-auto-approve", "-input=false", "-no-color")
 	})
 
+	// The first apply logs at TRACE level, to show that no secret reaches the log.
+	logFile := filepath.Join(t.TempDir(), "tofu.log")
+	r.env = append(r.env, "TF_LOG=TRACE", "TF_LOG_PATH="+logFile)
 	r.apply(map[string]string{"initial_password": "first-password"})
+	r.env = r.env[:len(r.env)-2]
+	checkLogHasNoSecrets(t, logFile, "first-password", getenv(EnvAPIKey))
 	runChecks(t,
 		checkServerUser(t, "farm-admin", true, []string{"admins", "users"}, []string{}),
 		checkServerUser(t, "alice", true, []string{"users"}, []string{}),
@@ -158,6 +164,25 @@ func TestAccExample_printFarm(t *testing.T) {
 	for _, name := range users {
 		if err := checkUserGone(t, name); err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+// checkLogHasNoSecrets demands that a TRACE log holds the provider's request records, and
+// none of the secrets.
+func checkLogHasNoSecrets(t *testing.T, logFile string, secrets ...string) {
+	t.Helper()
+	data, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := string(data)
+	if !strings.Contains(log, "OctoPrint API request") || !strings.Contains(log, "X-Api-Key:***") {
+		t.Fatalf("the log (%d bytes) holds no masked OctoPrint request records", len(data))
+	}
+	for _, secret := range secrets {
+		if strings.Contains(log, secret) {
+			t.Errorf("the TRACE log contains the secret %.3s...", secret)
 		}
 	}
 }
