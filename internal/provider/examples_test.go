@@ -133,6 +133,7 @@ func writeFile(t *testing.T, name, content string) {
 }
 
 func TestAccExample_printFarm(t *testing.T) {
+	skipUnlessAcceptance(t)
 	r := newExampleRunner(t, "print-farm")
 	users := []string{"farm-admin", "alice", "bob", "carol", "dave", "lobby-screen"}
 	t.Cleanup(func() {

@@ -27,6 +27,7 @@ data "octoprint_users" "all" {}
 }
 
 func TestAccProvider_invalidConfiguration(t *testing.T) {
+	skipUnlessAcceptance(t)
 	// A user whose key works but lacks admin rights.
 	operator := acctest.RandomWithPrefix("tf-acc-operator")
 	addUserOutside(t, octoprint.NewUser{Name: operator, Password: "x", Active: true, Groups: []string{"users"}})
@@ -64,6 +65,7 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 }
 
 func TestAccProvider_fullConfiguration(t *testing.T) {
+	skipUnlessAcceptance(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -86,6 +88,7 @@ output "admin_listed" { value = contains([for u in data.octoprint_users.all.user
 // The provider's URL may come from a resource that does not exist yet: plan must work
 // with the configuration unknown, and apply then creates the user.
 func TestAccProvider_unknownAtPlan(t *testing.T) {
+	skipUnlessAcceptance(t)
 	name := acctest.RandomWithPrefix("tf-acc-unknown")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -116,6 +119,7 @@ resource "octoprint_user" "test" {
 // and the user stays. The import leaves the admin's password alone: password_wo is sent
 // only on create or a version change.
 func TestAccUser_deleteOwnUser(t *testing.T) {
+	skipUnlessAcceptance(t)
 	me, err := testClient(t).CurrentUser(context.Background())
 	if err != nil {
 		t.Fatal(err)

@@ -93,3 +93,12 @@ func checkUserGone(t *testing.T, name string) error {
 }
 
 func getenv(key string) string { return os.Getenv(key) }
+
+// skipUnlessAcceptance skips an acceptance test when TF_ACC is not set, as plain
+// `go test` runs. `make test` sets it, and fails on any skipped test.
+func skipUnlessAcceptance(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make test does) to run it against a real OctoPrint")
+	}
+}

@@ -13,6 +13,7 @@ import (
 // goes missing). OpenTofu applies many resources at once: the provider's serialized
 // writes must leave exactly what was declared.
 func TestAccUser_parallelApply(t *testing.T) {
+	skipUnlessAcceptance(t)
 	const count = 40
 	prefix := acctest.RandomWithPrefix("tf-acc-par")
 	r := newTofuRunner(t)

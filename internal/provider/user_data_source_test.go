@@ -30,6 +30,7 @@ func addUserOutside(t *testing.T, u octoprint.NewUser) {
 }
 
 func TestAccUserDataSource(t *testing.T) {
+	skipUnlessAcceptance(t)
 	name := acctest.RandomWithPrefix("tf-acc-ds Jürgen")
 	addUserOutside(t, octoprint.NewUser{
 		Name: name, Password: "x", Active: false, Groups: []string{"admins", "readonly"}, Permissions: []string{"PRINT"},
@@ -57,6 +58,7 @@ func TestAccUserDataSource(t *testing.T) {
 }
 
 func TestAccUsersDataSource(t *testing.T) {
+	skipUnlessAcceptance(t)
 	prefix := acctest.RandomWithPrefix("tf-acc-list")
 	// Names that sort in this order: the data source lists users by name.
 	addUserOutside(t, octoprint.NewUser{Name: prefix + "-a", Password: "x", Active: true, Permissions: []string{"WEBCAM"}})

@@ -92,6 +92,7 @@ func checkLogin(name, password string, accepted bool) resource.TestCheckFunc {
 }
 
 func TestAccUser_lifecycle(t *testing.T) {
+	skipUnlessAcceptance(t)
 	name := acctest.RandomWithPrefix("tf-acc-user")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -167,6 +168,7 @@ func testURL() string {
 }
 
 func TestAccUser_passwordChange(t *testing.T) {
+	skipUnlessAcceptance(t)
 	name := acctest.RandomWithPrefix("tf-acc-pw")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -189,6 +191,7 @@ func TestAccUser_passwordChange(t *testing.T) {
 }
 
 func TestAccUser_passwordWriteOnly(t *testing.T) {
+	skipUnlessAcceptance(t)
 	name := acctest.RandomWithPrefix("tf-acc-wo")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -239,6 +242,7 @@ func TestAccUser_passwordWriteOnly(t *testing.T) {
 }
 
 func TestAccUser_defaults(t *testing.T) {
+	skipUnlessAcceptance(t)
 	name := acctest.RandomWithPrefix("tf-acc-defaults")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -270,6 +274,7 @@ func TestAccUser_defaults(t *testing.T) {
 }
 
 func TestAccUser_deletedOutsideTerraform(t *testing.T) {
+	skipUnlessAcceptance(t)
 	name := acctest.RandomWithPrefix("tf-acc-gone")
 	config := userConfig(name, `password = "secret"`)
 	resource.ParallelTest(t, resource.TestCase{
@@ -293,6 +298,7 @@ func TestAccUser_deletedOutsideTerraform(t *testing.T) {
 }
 
 func TestAccUser_driftCorrected(t *testing.T) {
+	skipUnlessAcceptance(t)
 	name := acctest.RandomWithPrefix("tf-acc-drift")
 	config := userConfig(name, `
   password = "secret"
@@ -326,6 +332,7 @@ func TestAccUser_driftCorrected(t *testing.T) {
 }
 
 func TestAccUser_rename(t *testing.T) {
+	skipUnlessAcceptance(t)
 	first, second := acctest.RandomWithPrefix("tf-acc-old"), acctest.RandomWithPrefix("tf-acc-new")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -346,6 +353,7 @@ func TestAccUser_rename(t *testing.T) {
 }
 
 func TestAccUser_unusualNames(t *testing.T) {
+	skipUnlessAcceptance(t)
 	for _, name := range []string{
 		"print operator " + acctest.RandString(6),
 		"Jürgen Groß ✓ " + acctest.RandString(6),
@@ -379,6 +387,7 @@ func TestAccUser_unusualNames(t *testing.T) {
 // A user made outside Terraform, imported: the configuration's password, unknown to the
 // imported state, is then set in place.
 func TestAccUser_importHandMade(t *testing.T) {
+	skipUnlessAcceptance(t)
 	name := acctest.RandomWithPrefix("tf-acc-import")
 	config := userConfig(name, `
   password = "managed-secret"
@@ -424,6 +433,7 @@ func TestAccUser_importHandMade(t *testing.T) {
 // An import block adopts a user as a no-op when the configuration matches the server:
 // with a write-only password nothing about the password is in state to differ.
 func TestAccUser_importBlock(t *testing.T) {
+	skipUnlessAcceptance(t)
 	name := acctest.RandomWithPrefix("tf-acc-importblock")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -447,6 +457,7 @@ func TestAccUser_importBlock(t *testing.T) {
 
 // Bad input is refused at plan time and leaves nothing on the server.
 func TestAccUser_invalidInput(t *testing.T) {
+	skipUnlessAcceptance(t)
 	name := acctest.RandomWithPrefix("tf-acc-invalid")
 	cases := []struct {
 		name, config, err string
@@ -477,6 +488,7 @@ func TestAccUser_invalidInput(t *testing.T) {
 }
 
 func TestAccUser_duplicateName(t *testing.T) {
+	skipUnlessAcceptance(t)
 	name := acctest.RandomWithPrefix("tf-acc-dup")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
