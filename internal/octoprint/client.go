@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -52,9 +53,26 @@ type Client struct {
 	headers   map[string]string
 	http      *http.Client
 	logger    Logger
-	// writes serializes the writes to one server: OctoPrint >= 1.10 loses users when
-	// two writes to its user file overlap. A channel, so that waiting honours the context.
+	server    *server
+	users     userSnapshot
+}
+
+// server is what every client of one OctoPrint server in this process shares (a
+// configuration may hold several provider blocks for one server).
+type server struct {
+	// writes lets one write at a time through: OctoPrint >= 1.10 loses users when two
+	// writes to its user file overlap. A channel, so that waiting honours the context.
 	writes chan struct{}
+	// generation counts the writes, so that every client knows when its snapshot of
+	// the user list is out of date.
+	generation atomic.Uint64
+}
+
+var servers sync.Map
+
+func serverFor(url string) *server {
+	s, _ := servers.LoadOrStore(url, &server{writes: make(chan struct{}, 1)})
+	return s.(*server) //nolint:forcetypeassert // only *server is stored
 }
 
 // New checks cfg and returns a client for it.
@@ -83,7 +101,7 @@ func New(cfg Config) (*Client, error) {
 		headers:   cfg.Headers,
 		http:      &http.Client{Transport: transport, Timeout: cfg.Timeout},
 		logger:    cfg.Logger,
-		writes:    writeLock(base.String()),
+		server:    serverFor(base.String()),
 	}, nil
 }
 
@@ -124,29 +142,27 @@ func newTLSConfig(insecure bool, caPEM string) (*tls.Config, error) {
 	return cfg, nil
 }
 
-// writeLocks holds one lock per server URL, shared by every client of that server in
-// this process (a configuration may hold several provider blocks for one server).
-var writeLocks sync.Map
-
-func writeLock(server string) chan struct{} {
-	lock, _ := writeLocks.LoadOrStore(server, make(chan struct{}, 1))
-	return lock.(chan struct{})
-}
-
 // get reads path into out.
 func (c *Client) get(ctx context.Context, path string, out any) error {
 	return c.do(ctx, http.MethodGet, path, nil, out)
 }
 
-// write sends a changing request, one at a time per server.
+// write sends a changing request, one at a time per server. Every write makes the
+// snapshots of the user list out of date; one that answers with the list (add, update,
+// delete) leaves this client's snapshot current.
 func (c *Client) write(ctx context.Context, method, path string, body, out any) error {
 	select {
-	case c.writes <- struct{}{}:
-		defer func() { <-c.writes }()
+	case c.server.writes <- struct{}{}:
+		defer func() { <-c.server.writes }()
 	case <-ctx.Done():
 		return fmt.Errorf("waiting to send %s %s: %w", method, path, ctx.Err())
 	}
-	return c.do(ctx, method, path, body, out)
+	err := c.do(ctx, method, path, body, out)
+	generation := c.server.generation.Add(1)
+	if list, ok := out.(*userList); ok && err == nil {
+		c.users.store(list.Users, generation)
+	}
+	return err
 }
 
 func (c *Client) do(ctx context.Context, method, path string, body, out any) error {

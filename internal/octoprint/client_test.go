@@ -236,8 +236,8 @@ func TestErrorStatuses(t *testing.T) {
 				}
 				answer(tt.status, `{"error": "OctoPrint says no"}`)(w, r)
 			})
-			_, err := newClient(t, f.URL).GetUser(context.Background(), "bob")
-			assertErrContains(t, err, "OctoPrint says no", "GET /api/access/users/bob")
+			_, err := newClient(t, f.URL).GetUserSettings(context.Background(), "bob")
+			assertErrContains(t, err, "OctoPrint says no", "GET /api/access/users/bob/settings")
 			for _, s := range sentinels {
 				if got := errors.Is(err, s); got != (s == tt.want) {
 					t.Errorf("errors.Is(err, %v) = %v", s, got)

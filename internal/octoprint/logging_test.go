@@ -101,7 +101,7 @@ func TestLogFields(t *testing.T) {
 	t.Run("answered request", func(t *testing.T) {
 		f := newFake(t, answer(404, `{"error":"Unknown user"}`))
 		var rec logRecorder
-		_, _ = newClient(t, f.URL, withLogger(&rec)).GetUser(context.Background(), "a b")
+		_, _ = newClient(t, f.URL, withLogger(&rec)).GetUserSettings(context.Background(), "a b")
 		records := rec.all()
 		if len(records) != 1 {
 			t.Fatalf("logged %d records, want 1", len(records))
@@ -112,7 +112,7 @@ func TestLogFields(t *testing.T) {
 		}
 		want := map[string]any{
 			"method":        "GET",
-			"url":           f.URL + "/api/access/users/a%20b",
+			"url":           f.URL + "/api/access/users/a%20b/settings",
 			"status":        404,
 			"response_body": `{"error":"Unknown user"}`,
 		}

@@ -3,8 +3,10 @@ package octoprint
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 )
 
 // User is a user as OctoPrint reports it.
@@ -44,22 +46,35 @@ type userList struct {
 	Users []User `json:"users"`
 }
 
-// ListUsers returns every user (admin only).
+// ListUsers returns every user (admin only). The list comes from the client's
+// snapshot: one request serves every read until a write changes the server.
 func (c *Client) ListUsers(ctx context.Context) ([]User, error) {
-	var list userList
-	if err := c.get(ctx, "api/access/users", &list); err != nil {
-		return nil, err
-	}
-	return list.Users, nil
+	users, err := c.userList(ctx)
+	return slices.Clone(users), err
 }
 
 // GetUser returns one user, or an error matching ErrNotFound.
 func (c *Client) GetUser(ctx context.Context, name string) (*User, error) {
-	var u User
-	if err := c.get(ctx, userPath(name), &u); err != nil {
+	users, err := c.userList(ctx)
+	if errors.Is(err, ErrForbidden) {
+		// Not an admin: a user may still read itself.
+		var u User
+		if err := c.get(ctx, userPath(name), &u); err != nil {
+			return nil, err
+		}
+		return &u, nil
+	}
+	if err != nil {
 		return nil, err
 	}
-	return &u, nil
+	for i := range users {
+		if users[i].Name == name {
+			u := users[i]
+			return &u, nil
+		}
+	}
+	return nil, &APIError{Method: http.MethodGet, Path: "/" + userPath(name), StatusCode: http.StatusNotFound,
+		Message: "OctoPrint lists no user of that name"}
 }
 
 // AddUser creates a user and returns it as the server stored it.

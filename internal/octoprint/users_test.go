@@ -90,9 +90,9 @@ func TestUserMethods(t *testing.T) {
 		respond: `{"users":[]}`, method: "GET", uri: "/api/access/users",
 		want: []User{},
 	}, {
-		name:    "GetUser",
-		call:    func(ctx context.Context, c *Client) (any, error) { return c.GetUser(ctx, jurgen) },
-		respond: bobJSON, method: "GET", uri: jurgenPath,
+		name:    "GetUser reads the user list",
+		call:    func(ctx context.Context, c *Client) (any, error) { return c.GetUser(ctx, "bob") },
+		respond: list, method: "GET", uri: "/api/access/users",
 		want: &bob,
 	}, {
 		name: "AddUser default groups",
@@ -201,15 +201,15 @@ func TestUserPathEscaping(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFake(t, answer(200, `{"name":"x"}`))
-			if _, err := newClient(t, f.URL).GetUser(context.Background(), tt.name); err != nil {
+			f := newFake(t, answer(200, `{}`))
+			if _, err := newClient(t, f.URL).GetUserSettings(context.Background(), tt.name); err != nil {
 				t.Fatal(err)
 			}
 			uri := f.only(t).RequestURI
-			if want := "/api/access/users/" + tt.rawPath; uri != want {
+			if want := "/api/access/users/" + tt.rawPath + "/settings"; uri != want {
 				t.Errorf("RequestURI = %q, want %q", uri, want)
 			}
-			segment, err := url.PathUnescape(strings.TrimPrefix(uri, "/api/access/users/"))
+			segment, err := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(uri, "/api/access/users/"), "/settings"))
 			if err != nil || segment != tt.name {
 				t.Errorf("the server decodes the name as %q (%v), want %q", segment, err, tt.name)
 			}
@@ -371,10 +371,10 @@ func TestWriteLockIsPerServer(t *testing.T) {
 	a1 := newClient(t, "http://lock-a.example/octoprint")
 	a2 := newClient(t, "http://lock-a.example/octoprint/", func(c *Config) { c.APIKey = "other" })
 	b := newClient(t, "http://lock-b.example/octoprint")
-	if a1.writes != a2.writes {
+	if a1.server != a2.server {
 		t.Error("two clients of one server do not share the write lock")
 	}
-	if a1.writes == b.writes {
+	if a1.server == b.server {
 		t.Error("clients of two servers share the write lock")
 	}
 }
