@@ -8,7 +8,10 @@ import (
 // PermissionAdmin is the permission that makes a user an administrator.
 const PermissionAdmin = "ADMIN"
 
-const currentUserPath = "api/currentuser"
+const (
+	currentUserPath = "api/currentuser"
+	groupsPath      = "api/access/groups"
+)
 
 // Group is an access group: a named set of permissions.
 type Group struct {
@@ -55,26 +58,29 @@ type Version struct {
 	Text   string `json:"text"`
 }
 
-// ListGroups returns every group (admin only).
+// ListGroups returns every group (admin only), from the client's snapshot.
 func (c *Client) ListGroups(ctx context.Context) ([]Group, error) {
-	var out struct {
-		Groups []Group `json:"groups"`
-	}
-	if err := c.get(ctx, "api/access/groups", &out); err != nil {
-		return nil, err
-	}
-	return out.Groups, nil
+	groups, err := c.groups.get(ctx, c.server.accessGeneration.Load(), func() ([]Group, error) {
+		var out struct {
+			Groups []Group `json:"groups"`
+		}
+		err := c.get(ctx, groupsPath, &out)
+		return out.Groups, err
+	})
+	return slices.Clone(groups), err
 }
 
-// ListPermissions returns every permission the server knows, plugins' included.
+// ListPermissions returns every permission the server knows, plugins' included, from
+// the client's snapshot.
 func (c *Client) ListPermissions(ctx context.Context) ([]Permission, error) {
-	var out struct {
-		Permissions []Permission `json:"permissions"`
-	}
-	if err := c.get(ctx, "api/access/permissions", &out); err != nil {
-		return nil, err
-	}
-	return out.Permissions, nil
+	permissions, err := c.permissions.get(ctx, c.server.accessGeneration.Load(), func() ([]Permission, error) {
+		var out struct {
+			Permissions []Permission `json:"permissions"`
+		}
+		err := c.get(ctx, "api/access/permissions", &out)
+		return out.Permissions, err
+	})
+	return slices.Clone(permissions), err
 }
 
 // CurrentUser returns the caller: the user the API key belongs to.

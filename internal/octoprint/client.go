@@ -54,7 +54,10 @@ type Client struct {
 	http      *http.Client
 	logger    Logger
 	server    *server
-	users     userSnapshot
+
+	users       snapshot[[]User]
+	groups      snapshot[[]Group]
+	permissions snapshot[[]Permission]
 }
 
 // server is what every client of one OctoPrint server in this process shares (a
@@ -66,6 +69,9 @@ type server struct {
 	// generation counts the writes, so that every client knows when its snapshot of
 	// the user list is out of date.
 	generation atomic.Uint64
+	// accessGeneration counts the writes to groups, for the snapshots of groups and
+	// permissions (which change only with groups, or with plugins at a restart).
+	accessGeneration atomic.Uint64
 }
 
 var servers sync.Map
@@ -158,6 +164,9 @@ func (c *Client) write(ctx context.Context, method, path string, body, out any) 
 		return fmt.Errorf("waiting to send %s %s: %w", method, path, ctx.Err())
 	}
 	err := c.do(ctx, method, path, body, out)
+	if strings.HasPrefix(path, groupsPath) {
+		c.server.accessGeneration.Add(1)
+	}
 	generation := c.server.generation.Add(1)
 	if list, ok := out.(*userList); ok && err == nil {
 		c.users.store(list.Users, generation)

@@ -9,61 +9,67 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-// userSnapshot is a client's copy of OctoPrint's user list. Refreshing a farm of N users
-// then costs one request instead of N: concurrent readers share one request, and later
-// readers reuse its answer until a write to the server makes it out of date.
+// snapshot is a client's copy of a list OctoPrint serves (users, groups, permissions).
+// Refreshing a farm of N users then costs one request instead of N: concurrent readers
+// share one request, and later readers reuse its answer until a write to the server
+// makes it out of date.
 //
 // A client lives for one provider configuration, that is one OpenTofu command, so a new
 // command (plan, apply) always starts from what the server holds.
-type userSnapshot struct {
+type snapshot[T any] struct {
 	mu         sync.Mutex
-	users      []User
-	generation uint64 // the server's write count when users was read
+	value      T
+	generation uint64 // the server's write count when value was read
 	valid      bool
 	loads      singleflight.Group
 }
 
-// store keeps users as the list at the given generation, unless a newer one is kept.
-func (s *userSnapshot) store(users []User, generation uint64) {
+// store keeps value as the list at the given generation, unless a newer one is kept.
+func (s *snapshot[T]) store(value T, generation uint64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.valid && s.generation > generation {
 		return
 	}
-	s.users, s.generation, s.valid = users, generation, true
+	s.value, s.generation, s.valid = value, generation, true
 }
 
-// current returns the list when it is still that of the given generation.
-func (s *userSnapshot) current(generation uint64) ([]User, bool) {
+// get returns the list as of the given generation: the snapshot when it is of that
+// generation, otherwise what load returns, one call shared by every concurrent caller.
+func (s *snapshot[T]) get(ctx context.Context, generation uint64, load func() (T, error)) (T, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.users, s.valid && s.generation == generation
-}
-
-// userList returns the user list as of now: the snapshot when no write has happened
-// since it was taken, otherwise one request shared by every concurrent caller.
-func (c *Client) userList(ctx context.Context) ([]User, error) {
-	generation := c.server.generation.Load()
-	if users, ok := c.users.current(generation); ok {
-		return users, nil
+	value, ok := s.value, s.valid && s.generation == generation
+	s.mu.Unlock()
+	if ok {
+		return value, nil
 	}
 	// Keyed by generation: a caller that starts after a write never joins a request
 	// that started before it.
-	result := c.users.loads.DoChan(strconv.FormatUint(generation, 10), func() (any, error) {
-		var list userList
-		if err := c.get(ctx, "api/access/users", &list); err != nil {
-			return nil, err
+	result := s.loads.DoChan(strconv.FormatUint(generation, 10), func() (any, error) {
+		value, err := load()
+		if err == nil {
+			s.store(value, generation)
 		}
-		c.users.store(list.Users, generation)
-		return list.Users, nil
+		return value, err
 	})
 	select {
 	case r := <-result:
 		if r.Err != nil {
-			return nil, r.Err
+			var zero T
+			return zero, r.Err
 		}
-		return r.Val.([]User), nil //nolint:forcetypeassert // the function above returns []User
+		return r.Val.(T), nil //nolint:forcetypeassert // load returns T
 	case <-ctx.Done():
-		return nil, fmt.Errorf("waiting for the user list: %w", ctx.Err())
+		var zero T
+		return zero, fmt.Errorf("waiting for OctoPrint's answer: %w", ctx.Err())
 	}
+}
+
+// userList returns the user list as of now.
+func (c *Client) userList(ctx context.Context) ([]User, error) {
+	return c.users.get(ctx, c.server.generation.Load(), func() ([]User, error) {
+		var list userList
+		err := c.get(ctx, "api/access/users", &list)
+		return list.Users, err
+	})
 }

@@ -191,3 +191,45 @@ func TestGetUserWithoutAdminRightsReadsItself(t *testing.T) {
 		t.Errorf("the last request went to %s, want /api/access/users/bob", last.Path)
 	}
 }
+
+func TestGroupAndPermissionSnapshots(t *testing.T) {
+	f := newFake(t, answer(200, `{"groups":[{"key":"users"}],"permissions":[{"key":"PRINT"}],"users":[{"name":"u"}]}`))
+	c := newClient(t, f.URL)
+	ctx := context.Background()
+	read := func() {
+		t.Helper()
+		if _, err := c.ListGroups(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.ListPermissions(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := func(path string) int {
+		n := 0
+		for _, r := range f.requests() {
+			if r.Method == http.MethodGet && r.Path == path {
+				n++
+			}
+		}
+		return n
+	}
+	read()
+	read()
+	// A user write leaves groups and permissions as they are...
+	if _, err := c.AddUser(ctx, NewUser{Name: "u"}); err != nil {
+		t.Fatal(err)
+	}
+	read()
+	if g, p := count("/api/access/groups"), count("/api/access/permissions"); g != 1 || p != 1 {
+		t.Errorf("%d group and %d permission requests, want 1 each", g, p)
+	}
+	// ...a group write does not.
+	if err := c.write(ctx, http.MethodPost, groupsPath, struct{}{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	read()
+	if g, p := count("/api/access/groups"), count("/api/access/permissions"); g != 2 || p != 2 {
+		t.Errorf("%d group and %d permission requests after a group write, want 2 each", g, p)
+	}
+}
