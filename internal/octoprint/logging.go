@@ -1,8 +1,11 @@
 package octoprint
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -61,41 +64,121 @@ func maskHeaders(h http.Header) map[string]string {
 }
 
 // MaskJSON returns body with the values of secret fields (password, current, apikey)
-// replaced at any depth, shortened for the log. A body that is not JSON is left out,
-// since there is no telling what secrets it holds.
+// replaced at any depth, cut to maxLoggedBody bytes for the log. It reads the body as a
+// stream and stops at the cut, so that logging a large user list costs little. A body
+// that is not JSON is left out, since there is no telling what secrets it holds.
 func MaskJSON(body []byte) string {
 	if len(body) == 0 {
 		return ""
 	}
-	var v any
-	if err := json.Unmarshal(body, &v); err != nil {
-		return "(not JSON, " + http.DetectContentType(body) + ")"
-	}
-	out, _ := json.Marshal(maskValue(v))
-	if len(out) > maxLoggedBody {
-		n := maxLoggedBody
-		for n > 0 && !utf8.RuneStart(out[n]) {
-			n-- // never cut a character in two
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	m := masker{dec: dec}
+	for m.out.Len() <= maxLoggedBody {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) && m.started && len(m.stack) == 0 {
+			return m.out.String()
 		}
-		return string(out[:n]) + "...(truncated)"
+		if err != nil {
+			return "(not JSON, " + http.DetectContentType(body) + ")"
+		}
+		if err := m.emit(tok); err != nil {
+			return "(not JSON, " + http.DetectContentType(body) + ")"
+		}
 	}
-	return string(out)
+	out := m.out.Bytes()
+	n := maxLoggedBody
+	for n > 0 && !utf8.RuneStart(out[n]) {
+		n-- // never cut a character in two
+	}
+	return string(out[:n]) + "...(truncated)"
 }
 
-func maskValue(v any) any {
-	switch v := v.(type) {
-	case map[string]any:
-		for k, inner := range v {
-			if secretFields[strings.ToLower(k)] && inner != nil {
-				v[k] = Masked
-			} else {
-				v[k] = maskValue(inner)
-			}
+// masker writes JSON tokens back out compactly, masking the values of secret fields.
+type masker struct {
+	dec     *json.Decoder
+	out     bytes.Buffer
+	stack   []container
+	started bool
+}
+
+type container struct {
+	object  bool
+	count   int  // values written so far
+	wantKey bool // in an object: the next token is a key
+}
+
+func (m *masker) emit(tok json.Token) error {
+	m.started = true
+	if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+		m.stack = m.stack[:len(m.stack)-1]
+		m.out.WriteByte(byte(d))
+		m.valueDone()
+		return nil
+	}
+	if n := len(m.stack); n > 0 {
+		top := &m.stack[n-1]
+		if top.count > 0 && (!top.object || top.wantKey) {
+			m.out.WriteByte(',')
 		}
-	case []any:
-		for i := range v {
-			v[i] = maskValue(v[i])
+		if top.object && top.wantKey {
+			key, _ := tok.(string)
+			writeJSON(&m.out, key)
+			m.out.WriteByte(':')
+			top.wantKey = false
+			if secretFields[strings.ToLower(key)] {
+				return m.maskValue()
+			}
+			return nil
 		}
 	}
-	return v
+	if d, ok := tok.(json.Delim); ok {
+		m.out.WriteByte(byte(d))
+		m.stack = append(m.stack, container{object: d == '{', wantKey: d == '{'})
+		return nil
+	}
+	writeJSON(&m.out, tok)
+	m.valueDone()
+	return nil
+}
+
+// maskValue reads the value of a secret field and writes the mask in its place (a null
+// stays null: it tells that there is no secret).
+func (m *masker) maskValue() error {
+	tok, err := m.dec.Token()
+	if err != nil {
+		return err
+	}
+	switch tok {
+	case nil:
+		m.out.WriteString("null")
+	case json.Delim('{'), json.Delim('['):
+		for depth := 1; depth > 0; {
+			if tok, err = m.dec.Token(); err != nil {
+				return err
+			}
+			if d, ok := tok.(json.Delim); ok {
+				depth += map[bool]int{true: 1, false: -1}[d == '{' || d == '[']
+			}
+		}
+		writeJSON(&m.out, Masked)
+	default:
+		writeJSON(&m.out, Masked)
+	}
+	m.valueDone()
+	return nil
+}
+
+// valueDone counts a finished value in the enclosing container.
+func (m *masker) valueDone() {
+	if n := len(m.stack); n > 0 {
+		top := &m.stack[n-1]
+		top.count++
+		top.wantKey = top.object
+	}
+}
+
+func writeJSON(buf *bytes.Buffer, v any) {
+	data, _ := json.Marshal(v)
+	buf.Write(data)
 }
