@@ -150,43 +150,80 @@ func newTLSConfig(insecure bool, caPEM string) (*tls.Config, error) {
 
 // get reads path into out.
 func (c *Client) get(ctx context.Context, path string, out any) error {
-	return c.do(ctx, http.MethodGet, path, nil, out)
+	a, err := c.send(ctx, http.MethodGet, path, nil)
+	if err != nil {
+		return err
+	}
+	return a.decode(out)
 }
 
-// write sends a changing request, one at a time per server. Every write makes the
-// snapshots of the user list out of date; one that answers with the list (add, update,
-// delete) leaves this client's snapshot current.
+// write sends a changing request, one at a time per server, and reads the answer into
+// out. Every write makes the snapshots of the user list out of date; one that answers
+// with the list (add, update, delete) leaves this client's snapshot current.
 func (c *Client) write(ctx context.Context, method, path string, body, out any) error {
+	a, generation, err := c.sendAlone(ctx, method, path, body)
+	if err != nil {
+		return err
+	}
+	// Decoded after the next write may go: a large user list takes a while.
+	if err := a.decode(out); err != nil {
+		return err
+	}
+	if list, ok := out.(*userList); ok {
+		c.users.store(list.Users, generation)
+	}
+	return nil
+}
+
+// sendAlone sends a write while no other write to the server is under way, and returns
+// the server's write count that includes it.
+func (c *Client) sendAlone(ctx context.Context, method, path string, body any) (reply, uint64, error) {
 	select {
 	case c.server.writes <- struct{}{}:
 		defer func() { <-c.server.writes }()
 	case <-ctx.Done():
-		return fmt.Errorf("waiting to send %s %s: %w", method, path, ctx.Err())
+		return reply{}, 0, fmt.Errorf("waiting to send %s %s: %w", method, path, ctx.Err())
 	}
-	err := c.do(ctx, method, path, body, out)
+	a, err := c.send(ctx, method, path, body)
 	if strings.HasPrefix(path, groupsPath) {
 		c.server.accessGeneration.Add(1)
 	}
-	generation := c.server.generation.Add(1)
-	if list, ok := out.(*userList); ok && err == nil {
-		c.users.store(list.Users, generation)
-	}
-	return err
+	return a, c.server.generation.Add(1), err
 }
 
-func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
+// reply is a successful answer from OctoPrint, not yet decoded.
+type reply struct {
+	method, path, contentType string
+	data                      []byte
+}
+
+// decode reads the answer into out; a nil out ignores it.
+func (a reply) decode(out any) error {
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(a.data, out); err != nil {
+		return fmt.Errorf("the answer to %s %s is not the JSON OctoPrint sends (Content-Type %q, starts with %q): is the URL pointing at OctoPrint? %w",
+			a.method, a.path, a.contentType, snippet(a.data), err)
+	}
+	return nil
+}
+
+// send makes one request and returns the answer, or an *APIError for a status of 400
+// and above.
+func (c *Client) send(ctx context.Context, method, path string, body any) (reply, error) {
 	var payload []byte
 	if body != nil {
 		var err error
 		if payload, err = json.Marshal(body); err != nil {
-			return fmt.Errorf("encoding the request to %s %s: %w", method, path, err)
+			return reply{}, fmt.Errorf("encoding the request to %s %s: %w", method, path, err)
 		}
 	}
 	// path is already escaped; appending it to the base keeps it as built (JoinPath would
 	// clean "." and ".." out of user names).
 	req, err := http.NewRequestWithContext(ctx, method, c.baseURL.String()+path, bytes.NewReader(payload))
 	if err != nil {
-		return fmt.Errorf("building the request to %s %s: %w", method, path, err)
+		return reply{}, fmt.Errorf("building the request to %s %s: %w", method, path, err)
 	}
 	for k, v := range c.headers {
 		if http.CanonicalHeaderKey(k) == "Host" {
@@ -208,16 +245,16 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 	resp, err := c.http.Do(req)
 	if err != nil {
 		c.log(ctx, req, payload, nil, nil, time.Since(start), err)
-		return fmt.Errorf("%s %s: %w", method, req.URL.Redacted(), err)
+		return reply{}, fmt.Errorf("%s %s: %w", method, req.URL.Redacted(), err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	c.log(ctx, req, payload, resp, data, time.Since(start), err)
 	if err != nil {
-		return fmt.Errorf("reading the answer to %s %s: %w", method, path, err)
+		return reply{}, fmt.Errorf("reading the answer to %s %s: %w", method, path, err)
 	}
 	if len(data) > maxResponseBytes {
-		return fmt.Errorf("the answer to %s %s is larger than %d MiB: is the URL pointing at OctoPrint?", method, path, maxResponseBytes>>20)
+		return reply{}, fmt.Errorf("the answer to %s %s is larger than %d MiB: is the URL pointing at OctoPrint?", method, path, maxResponseBytes>>20)
 	}
 
 	if resp.StatusCode >= 400 {
@@ -225,16 +262,9 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 		if resp.StatusCode == http.StatusForbidden && path != currentUserPath {
 			apiErr.Hint = c.forbiddenHint(ctx)
 		}
-		return apiErr
+		return reply{}, apiErr
 	}
-	if out == nil {
-		return nil
-	}
-	if err := json.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("the answer to %s %s is not the JSON OctoPrint sends (Content-Type %q, starts with %q): is the URL pointing at OctoPrint? %w",
-			method, path, resp.Header.Get("Content-Type"), snippet(data), err)
-	}
-	return nil
+	return reply{method: method, path: path, contentType: resp.Header.Get("Content-Type"), data: data}, nil
 }
 
 // errorMessage returns OctoPrint's {"error": "..."} text, or the start of any other body.

@@ -102,3 +102,53 @@ output "admin_listed" { value = contains(local.names, "admin") }
 		}},
 	})
 }
+
+// Reads in the same run as a write see the write: the provider's shared snapshot of the
+// user list is replaced by what each write returns.
+func TestAccUserDataSource_readAfterWriteInOneRun(t *testing.T) {
+	skipUnlessAcceptance(t)
+	name := acctest.RandomWithPrefix("tf-acc-raw")
+	config := func(groups string) string {
+		return fmt.Sprintf(`
+resource "octoprint_user" "test" {
+  name     = %q
+  password = "secret"
+  groups   = %s
+}
+
+data "octoprint_user" "test" {
+  name       = octoprint_user.test.name
+  depends_on = [octoprint_user.test]
+}
+
+data "octoprint_users" "all" {
+  depends_on = [octoprint_user.test]
+}
+
+output "listed_groups" {
+  value = one([for u in data.octoprint_users.all.users : u.groups if u.name == %q])
+}
+`, name, groups, name)
+	}
+	const address = "data.octoprint_user.test"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkUsersDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				Config: config(`["users"]`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("groups"), stringSet("users")),
+					statecheck.ExpectKnownOutputValue("listed_groups", stringSet("users")),
+				},
+			},
+			{
+				Config: config(`["readonly"]`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("groups"), stringSet("readonly")),
+					statecheck.ExpectKnownOutputValue("listed_groups", stringSet("readonly")),
+				},
+			},
+		},
+	})
+}
