@@ -41,6 +41,11 @@ type Config struct {
 	CACertificatePEM string
 	// Logger, when set, receives one debug record per request, secrets masked.
 	Logger Logger
+	// Retries is how often a request is tried again after a refused connection, a 502,
+	// 503 or 504, or OctoPrint's start-up answer; the provider uses DefaultRetries.
+	Retries int
+	// RetryWaitMin and RetryWaitMax bound the waits between tries; zero means 1 s and 15 s.
+	RetryWaitMin, RetryWaitMax time.Duration
 	// Transport replaces the default HTTP transport (tests).
 	Transport http.RoundTripper
 }
@@ -105,7 +110,7 @@ func New(cfg Config) (*Client, error) {
 		apiKey:    cfg.APIKey,
 		userAgent: cfg.UserAgent,
 		headers:   cfg.Headers,
-		http:      &http.Client{Transport: transport, Timeout: cfg.Timeout},
+		http:      newRetryingClient(transport, cfg),
 		logger:    cfg.Logger,
 		server:    serverFor(base.String()),
 	}, nil
@@ -241,11 +246,13 @@ func (c *Client) send(ctx context.Context, method, path string, body any) (reply
 		req.Header.Set("Content-Type", "application/json")
 	}
 
+	attempts := 1
+	req = req.WithContext(context.WithValue(req.Context(), attemptsKey{}, &attempts))
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
 		c.log(ctx, req, payload, nil, nil, time.Since(start), err)
-		return reply{}, fmt.Errorf("%s %s: %w", method, req.URL.Redacted(), err)
+		return reply{}, fmt.Errorf("%s %s (%s): %w", method, req.URL.Redacted(), tries(attempts), err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
@@ -258,13 +265,20 @@ func (c *Client) send(ctx context.Context, method, path string, body any) (reply
 	}
 
 	if resp.StatusCode >= 400 {
-		apiErr := &APIError{Method: method, Path: "/" + path, StatusCode: resp.StatusCode, Message: errorMessage(data)}
+		apiErr := &APIError{Method: method, Path: "/" + path, StatusCode: resp.StatusCode, Message: errorMessage(data), Attempts: attempts}
 		if resp.StatusCode == http.StatusForbidden && path != currentUserPath {
 			apiErr.Hint = c.forbiddenHint(ctx)
 		}
 		return reply{}, apiErr
 	}
 	return reply{method: method, path: path, contentType: resp.Header.Get("Content-Type"), data: data}, nil
+}
+
+func tries(n int) string {
+	if n == 1 {
+		return "1 try"
+	}
+	return fmt.Sprintf("%d tries", n)
 }
 
 // errorMessage returns OctoPrint's {"error": "..."} text, or the start of any other body.

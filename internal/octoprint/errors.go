@@ -24,6 +24,8 @@ type APIError struct {
 	Message string
 	// Hint explains a refusal (403) from what OctoPrint says about the caller.
 	Hint string
+	// Attempts is how often the request was sent; more than 1 after a retry.
+	Attempts int
 }
 
 func (e *APIError) Error() string {
@@ -33,6 +35,9 @@ func (e *APIError) Error() string {
 	}
 	if e.Hint != "" {
 		msg += " (" + e.Hint + ")"
+	}
+	if e.Attempts > 1 {
+		msg += fmt.Sprintf(" after %d tries", e.Attempts)
 	}
 	return msg
 }

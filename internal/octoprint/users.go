@@ -80,10 +80,34 @@ func (c *Client) GetUser(ctx context.Context, name string) (*User, error) {
 // AddUser creates a user and returns it as the server stored it.
 func (c *Client) AddUser(ctx context.Context, u NewUser) (*User, error) {
 	var list userList
-	if err := c.write(ctx, http.MethodPost, "api/access/users", u, &list); err != nil {
+	err := c.write(ctx, http.MethodPost, "api/access/users", u, &list)
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusConflict && apiErr.Attempts > 1 {
+		// An earlier try may have created the user and lost its answer (a restart): accept
+		// the user when it is what was asked for.
+		if existing, getErr := c.GetUser(ctx, u.Name); getErr == nil && existing.matches(u) {
+			return existing, nil
+		}
+	}
+	if err != nil {
 		return nil, err
 	}
 	return findUser(list.Users, u.Name, "added")
+}
+
+// matches tells whether the user is what add asked for (the password cannot be told).
+func (u *User) matches(asked NewUser) bool {
+	return u.Active == asked.Active &&
+		(asked.Groups == nil || sameElements(u.Groups, asked.Groups)) &&
+		sameElements(u.Permissions, asked.Permissions)
+}
+
+// sameElements compares two lists as sets.
+func sameElements(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
 }
 
 // UpdateUser changes a user's active flag, groups or permissions and returns it as stored.

@@ -10,11 +10,13 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -49,6 +51,7 @@ type providerModel struct {
 	CACertificate      types.String         `tfsdk:"ca_certificate"`
 	RequestTimeout     timetypes.GoDuration `tfsdk:"request_timeout"`
 	Headers            types.Map            `tfsdk:"headers"`
+	MaxRetries         types.Int64          `tfsdk:"max_retries"`
 }
 
 func (p *octoprintProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -87,6 +90,13 @@ func (p *octoprintProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Optional:            true,
 				CustomType:          timetypes.GoDurationType{},
 			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How often a request is tried again when the server cannot be reached, answers 502, 503 or 504 "+
+					"through a proxy, or is still starting. Waits double from 1 s up to 15 s, with jitter: the default of %d covers a "+
+					"restart of OctoPrint (or of the printer's computer) of over a minute. `0` fails at once.", octoprint.DefaultRetries),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 100)},
+			},
 			"headers": schema.MapAttribute{
 				MarkdownDescription: "Extra HTTP headers sent with every request, for example the credentials of a reverse proxy in front of OctoPrint.",
 				Optional:            true,
@@ -105,7 +115,7 @@ func (p *octoprintProvider) Configure(ctx context.Context, req provider.Configur
 	// A value that comes from a resource not yet created is unknown during plan: leave the
 	// client unconfigured then; resources skip their server checks, and apply configures again.
 	if cfg.URL.IsUnknown() || cfg.APIKey.IsUnknown() || cfg.InsecureSkipVerify.IsUnknown() ||
-		cfg.CACertificate.IsUnknown() || cfg.RequestTimeout.IsUnknown() || cfg.Headers.IsUnknown() {
+		cfg.CACertificate.IsUnknown() || cfg.RequestTimeout.IsUnknown() || cfg.Headers.IsUnknown() || cfg.MaxRetries.IsUnknown() {
 		tflog.Debug(ctx, "OctoPrint provider configuration holds unknown values; the client is configured at apply")
 		return
 	}
@@ -116,7 +126,11 @@ func (p *octoprintProvider) Configure(ctx context.Context, req provider.Configur
 		CACertificatePEM: stringOrEnv(cfg.CACertificate, EnvCACertificate),
 		UserAgent:        "terraform-provider-octoprint/" + p.version,
 		Timeout:          defaultRequestTimeout,
+		Retries:          octoprint.DefaultRetries,
 		Logger:           tflog.Debug,
+	}
+	if !cfg.MaxRetries.IsNull() {
+		clientCfg.Retries = int(cfg.MaxRetries.ValueInt64())
 	}
 
 	if clientCfg.URL == "" {

@@ -49,7 +49,8 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 		{"unknown key", `api_key = "not-a-key"`, `(?s)403.*does not recognize the API key`},
 		{"key without admin rights", fmt.Sprintf(`api_key = %q`, operatorKey),
 			fmt.Sprintf(`(?s)403.*%s.*lacks\s+admin\s+rights.*admins\s+group`, regexp.QuoteMeta(operator))},
-		{"unreachable server", `url = "http://127.0.0.1:9"`, `(?s)Error reading OctoPrint users.*connection refused`},
+		{"unreachable server", "url = \"http://127.0.0.1:9\"\nmax_retries = 1", `(?s)Error reading OctoPrint users.*2 tries.*connection refused`},
+		{"negative retries", `max_retries = -1`, `(?s)max_retries.*between 0 and 100`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -75,6 +76,7 @@ func TestAccProvider_fullConfiguration(t *testing.T) {
   request_timeout      = "45s"
   insecure_skip_verify = false
   headers              = { "X-Forwarded-User" = "terraform" }
+  max_retries          = 3
 `, testURL(), getenv(EnvAPIKey))) + `
 output "admin_listed" { value = contains([for u in data.octoprint_users.all.users : u.name], "admin") }
 `,

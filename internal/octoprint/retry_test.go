@@ -1,0 +1,172 @@
+package octoprint
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// retrying configures a client to retry quickly.
+func retrying(n int) func(*Config) {
+	return func(c *Config) {
+		c.Retries, c.RetryWaitMin, c.RetryWaitMax = n, time.Millisecond, 5*time.Millisecond
+	}
+}
+
+// dropConnection closes the connection without an answer, as a server going down does.
+func dropConnection(t *testing.T, w http.ResponseWriter) {
+	t.Helper()
+	conn, _, err := w.(http.Hijacker).Hijack() //nolint:forcetypeassert // httptest servers can hijack
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+}
+
+func TestRetryPolicy(t *testing.T) {
+	tests := []struct {
+		name      string
+		first     http.HandlerFunc // the answer to the first two tries
+		wantTries int
+		wantErr   bool
+	}{
+		{"503 then success", answer(503, `{"error":"busy"}`), 3, false},
+		{"502 then success", answer(502, `<html>bad gateway</html>`), 3, false},
+		{"504 then success", answer(504, ``), 3, false},
+		{"start-up stand-in 404 then success", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(404)
+		}, 3, false},
+		{"OctoPrint's own 404 is final", answer(404, `{"error":"not found"}`), 1, true},
+		{"500 is final", answer(500, `{"error":"dictionary changed size"}`), 1, true},
+		{"400 is final", answer(400, `{"error":"bad"}`), 1, true},
+		{"409 is final", answer(409, `{"error":"conflict"}`), 1, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var tries atomic.Int32
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+				if tries.Add(1) <= 2 {
+					tt.first(w, r)
+					return
+				}
+				answer(200, `{"server":"1.11.8"}`)(w, r)
+			})
+			_, err := newClient(t, f.URL, retrying(5)).Version(context.Background())
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err = %v, want error %v", err, tt.wantErr)
+			}
+			if n := int(tries.Load()); n != tt.wantTries {
+				t.Errorf("%d tries, want %d", n, tt.wantTries)
+			}
+		})
+	}
+}
+
+func TestRetryDroppedConnection(t *testing.T) {
+	var tries atomic.Int32
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		if tries.Add(1) == 1 {
+			dropConnection(t, w)
+			return
+		}
+		answer(200, `{"server":"1.11.8"}`)(w, r)
+	})
+	if _, err := newClient(t, f.URL, retrying(3)).Version(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := tries.Load(); n != 2 {
+		t.Errorf("%d tries, want 2", n)
+	}
+}
+
+func TestRetriesRunOut(t *testing.T) {
+	f := newFake(t, answer(503, `{"error":"still starting"}`))
+	_, err := newClient(t, f.URL, retrying(2)).Version(context.Background())
+	assertErrContains(t, err, "503", "still starting", "after 3 tries")
+	if n := len(f.requests()); n != 3 {
+		t.Errorf("%d requests, want 3", n)
+	}
+}
+
+func TestNoRetriesByDefault(t *testing.T) {
+	f := newFake(t, answer(503, `{"error":"busy"}`))
+	if _, err := newClient(t, f.URL).Version(context.Background()); err == nil {
+		t.Fatal("want an error")
+	}
+	if n := len(f.requests()); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+}
+
+// A POST whose answer was lost, retried, meets its own user: 409, then accepted when
+// the user is what was asked for.
+func TestAddUserAfterLostAnswer(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		stored   string
+		wantErr  error
+		wantName string
+	}{
+		{"same user", `{"name":"bob","active":true,"groups":["users"],"permissions":[]}`, nil, "bob"},
+		{"different user", `{"name":"bob","active":true,"groups":["admins"],"permissions":[]}`, ErrConflict, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var posts atomic.Int32
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+				switch {
+				case r.Method == http.MethodPost && posts.Add(1) == 1:
+					dropConnection(t, w) // created, but the answer is lost
+				case r.Method == http.MethodPost:
+					answer(409, `{"error":"conflict"}`)(w, r)
+				default:
+					answer(200, `{"users":[`+tt.stored+`]}`)(w, r)
+				}
+			})
+			u, err := newClient(t, f.URL, retrying(3)).AddUser(context.Background(),
+				NewUser{Name: "bob", Password: "pw", Active: true, Groups: []string{"users"}})
+			if !errors.Is(err, tt.wantErr) || (err == nil && tt.wantErr != nil) {
+				t.Fatalf("err = %v, want %v", err, tt.wantErr)
+			}
+			if tt.wantErr == nil && u.Name != tt.wantName {
+				t.Errorf("user = %+v", u)
+			}
+		})
+	}
+}
+
+func TestAConflictWithoutRetryIsAnError(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			answer(409, `{"error":"conflict"}`)(w, r)
+			return
+		}
+		answer(200, `{"users":[{"name":"bob","active":true,"groups":["users"]}]}`)(w, r)
+	})
+	_, err := newClient(t, f.URL, retrying(3)).AddUser(context.Background(), NewUser{Name: "bob", Active: true, Groups: []string{"users"}})
+	if !errors.Is(err, ErrConflict) {
+		t.Fatalf("err = %v, want a conflict: the user existed before this add", err)
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	const minWait, maxWait = time.Second, 15 * time.Second
+	total := time.Duration(0)
+	for attempt := range DefaultRetries {
+		nominal := min(minWait<<attempt, maxWait)
+		wait := backoff(minWait, maxWait, attempt, nil)
+		if wait < nominal*3/4 || wait > nominal*5/4 {
+			t.Errorf("attempt %d waits %s, want within 25 %% of %s", attempt, wait, nominal)
+		}
+		total += wait
+	}
+	if total < 75*time.Second {
+		t.Errorf("the default retries wait %s in all, want at least 75s to cover a restart", total)
+	}
+	if w := backoff(minWait, maxWait, 62, nil); w > maxWait*5/4 {
+		t.Errorf("a late attempt waits %s, over the maximum", w)
+	}
+}
