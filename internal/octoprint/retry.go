@@ -48,8 +48,9 @@ func newRetryingClient(transport http.RoundTripper, cfg Config) *http.Client {
 type attemptsKey struct{}
 
 // retryPolicy retries what a restarting server answers: refused or reset connections
-// (not TLS or URL errors), 502/503/504 from a proxy in front, and the 404 that
-// OctoPrint's start-up stand-in gives to every API path (real 404s are JSON).
+// (not TLS or URL errors), 502/503/504 from a proxy in front, and what OctoPrint's
+// start-up stand-in answers while the real server loads: 404 to reads and 501 to writes,
+// as HTML (OctoPrint's own errors are JSON).
 func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
@@ -60,7 +61,7 @@ func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, err
 	switch resp.StatusCode {
 	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true, nil
-	case http.StatusNotFound:
+	case http.StatusNotFound, http.StatusNotImplemented:
 		mediaType, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 		return mediaType != "application/json", nil
 	}

@@ -40,6 +40,10 @@ func TestRetryPolicy(t *testing.T) {
 			w.Header().Set("Content-Type", "text/html")
 			w.WriteHeader(404)
 		}, 3, false},
+		{"start-up stand-in 501 to a write then success", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/html;charset=utf-8")
+			w.WriteHeader(501)
+		}, 3, false},
 		{"OctoPrint's own 404 is final", answer(404, `{"error":"not found"}`), 1, true},
 		{"500 is final", answer(500, `{"error":"dictionary changed size"}`), 1, true},
 		{"400 is final", answer(400, `{"error":"bad"}`), 1, true},

@@ -61,6 +61,8 @@ type Server struct {
 	Dir           string
 	PID           int
 
+	binary  string
+	port    int
 	cmd     *exec.Cmd
 	tempDir bool
 	done    chan struct{}
@@ -91,37 +93,57 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		return nil, err
 	}
 
-	port := opts.Port
-	if port == 0 {
+	s.binary, s.port = binary, opts.Port
+	if s.port == 0 {
 		var err error
-		if port, err = freePort(); err != nil {
+		if s.port, err = freePort(); err != nil {
 			return nil, err
 		}
 	}
-	s.URL = fmt.Sprintf("http://127.0.0.1:%d", port)
-	logFile, err := os.Create(filepath.Join(s.Dir, "serve.log"))
-	if err != nil {
+	s.URL = fmt.Sprintf("http://127.0.0.1:%d", s.port)
+	if err := s.serve(ctx); err != nil {
 		return nil, err
+	}
+	return s, nil
+}
+
+// serve starts OctoPrint on the server's directory and port, and waits until it answers.
+func (s *Server) serve(ctx context.Context) error {
+	logFile, err := os.OpenFile(filepath.Join(s.Dir, "serve.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
 	}
 	defer logFile.Close()
 	// --iknowwhatimdoing: OctoPrint refuses to run as root without it, and CI runs as root.
-	s.cmd = exec.Command(binary, "--basedir", s.Dir, "serve", "--host", "127.0.0.1", "--port", strconv.Itoa(port), "--iknowwhatimdoing")
+	s.cmd = exec.Command(s.binary, "--basedir", s.Dir, "serve", "--host", "127.0.0.1", "--port", strconv.Itoa(s.port), "--iknowwhatimdoing")
 	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
 	// Its own process group, so that Stop ends OctoPrint's children too, and a detached
 	// demo server outlives the command that started it.
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := s.cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting %s: %w", binary, err)
+		return fmt.Errorf("starting %s: %w", s.binary, err)
 	}
 	s.PID = s.cmd.Process.Pid
-	s.done = make(chan struct{})
-	go func() { _ = s.cmd.Wait(); close(s.done) }()
+	done := make(chan struct{})
+	s.done = done
+	go func(cmd *exec.Cmd) { _ = cmd.Wait(); close(done) }(s.cmd)
 
 	if err := s.waitReady(ctx); err != nil {
 		_ = s.Stop()
-		return nil, err
+		return err
 	}
-	return s, nil
+	return nil
+}
+
+// Kill ends the server at once, as a power cut would, keeping its directory.
+func (s *Server) Kill() {
+	_ = syscall.Kill(-s.PID, syscall.SIGKILL)
+	<-s.done
+}
+
+// Restart starts the server again on the same directory and port, after Kill.
+func (s *Server) Restart(ctx context.Context) error {
+	return s.serve(ctx)
 }
 
 // addAdmin creates the admin with OctoPrint's own command line, then gives it an API key

@@ -1,0 +1,113 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/testserver"
+)
+
+// OctoPrint killed in the middle of an apply and started again 6 seconds later: the
+// provider's retries carry the apply through, and the server ends up with exactly the
+// declared users, none lost and none twice.
+func TestAccUser_serverRestartDuringApply(t *testing.T) {
+	skipUnlessAcceptance(t)
+	const count = 60
+	// A server of its own: the others' tests must not see it go down.
+	srv, err := testserver.Start(context.Background(), testserver.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = srv.Stop() }()
+
+	prefix := acctest.RandomWithPrefix("tf-acc-restart")
+	r := newTofuRunner(t)
+	r.env = append(r.env, EnvURL+"="+srv.URL, EnvAPIKey+"="+srv.APIKey)
+	writeFile(t, r.dir+"/main.tf", fmt.Sprintf(`
+terraform {
+  required_providers {
+    octoprint = { source = "octoprint-terraform/octoprint" }
+  }
+}
+
+resource "octoprint_user" "many" {
+  count       = %d
+  name        = "%s-${count.index}"
+  password_wo = "secret"
+  groups      = ["users"]
+}
+`, count, prefix))
+
+	applied := make(chan int, 1)
+	go func() { applied <- r.tofu(nil, "apply", "-auto-approve", "-input=false", "-no-color") }()
+
+	// Kill the server once the apply is well under way.
+	deadline := time.Now().Add(2 * time.Minute)
+	for usersOn(t, srv, prefix) < 10 {
+		if time.Now().After(deadline) {
+			t.Fatal("the apply did not get under way")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	srv.Kill()
+	killedWith := usersOnDisk(t, srv, prefix)
+	time.Sleep(6 * time.Second)
+	if err := srv.Restart(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
+	if code := <-applied; code != 0 {
+		t.Fatalf("the apply failed with exit code %d across the restart", code)
+	}
+	if n := usersOn(t, srv, prefix); n != count {
+		t.Errorf("the server holds %d of the %d users after the apply", n, count)
+	}
+	t.Logf("killed with %d of %d users stored; after the restart the apply completed them", killedWith, count)
+	if code := r.tofu(nil, "plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
+		t.Errorf("the plan after the apply is not empty (exit code %d)", code)
+	}
+	if code := r.tofu(nil, "destroy", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("destroy failed with exit code %d", code)
+	}
+	if n := usersOn(t, srv, prefix); n != 0 {
+		t.Errorf("%d users are left after destroy", n)
+	}
+}
+
+// usersOn counts the users with the prefix that the server lists, with a new client
+// each time (a client's snapshot knows nothing of writes by other processes).
+func usersOn(t *testing.T, srv *testserver.Server, prefix string) int {
+	t.Helper()
+	client, err := octoprint.New(octoprint.Config{URL: srv.URL, APIKey: srv.APIKey, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	users, err := client.ListUsers(context.Background())
+	if err != nil {
+		return -1
+	}
+	n := 0
+	for _, u := range users {
+		if strings.HasPrefix(u.Name, prefix+"-") {
+			n++
+		}
+	}
+	return n
+}
+
+// usersOnDisk counts the users with the prefix in the server's users.yaml.
+func usersOnDisk(t *testing.T, srv *testserver.Server, prefix string) int {
+	t.Helper()
+	data, err := os.ReadFile(srv.Dir + "/users.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Count(string(data), "\n"+prefix+"-")
+}
