@@ -189,7 +189,13 @@ func (c *Client) sendAlone(ctx context.Context, method, path string, body any) (
 	case <-ctx.Done():
 		return reply{}, 0, fmt.Errorf("waiting to send %s %s: %w", method, path, ctx.Err())
 	}
-	a, err := c.send(ctx, method, path, body)
+	if err := ctx.Err(); err != nil {
+		return reply{}, 0, fmt.Errorf("not sending %s %s: %w", method, path, err)
+	}
+	// Once sent, a write is seen through to its answer (each try bounded by the request
+	// timeout), even if the caller's deadline passes meanwhile: abandoning it would leave
+	// the caller not knowing whether the server made the change.
+	a, err := c.send(context.WithoutCancel(ctx), method, path, body)
 	if strings.HasPrefix(path, groupsPath) {
 		c.server.accessGeneration.Add(1)
 	}

@@ -348,7 +348,7 @@ func TestTransportFailures(t *testing.T) {
 			t.Errorf("err = %v, want context.Canceled", err)
 		}
 	})
-	t.Run("context cancelled during", func(t *testing.T) {
+	t.Run("context cancelled during a read", func(t *testing.T) {
 		started := make(chan struct{})
 		f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
 			close(started)
@@ -356,9 +356,34 @@ func TestTransportFailures(t *testing.T) {
 		})
 		ctx, cancel := context.WithCancel(context.Background())
 		go func() { <-started; cancel() }()
-		_, err := newClient(t, f.URL).AddUser(ctx, NewUser{Name: "a"})
+		_, err := newClient(t, f.URL).Version(ctx)
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("err = %v, want context.Canceled", err)
+		}
+	})
+	t.Run("a write in flight is seen through", func(t *testing.T) {
+		started := make(chan struct{})
+		f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+			close(started)
+			time.Sleep(50 * time.Millisecond) // the caller gives up meanwhile
+			answer(200, `{"users":[{"name":"a"}]}`)(w, r)
+		})
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() { <-started; cancel() }()
+		u, err := newClient(t, f.URL).AddUser(ctx, NewUser{Name: "a"})
+		if err != nil || u.Name != "a" {
+			t.Errorf("AddUser = %+v, %v; want the user the server made", u, err)
+		}
+	})
+	t.Run("a write not yet sent is not sent", func(t *testing.T) {
+		f := newFake(t, answer(200, `{"users":[{"name":"a"}]}`))
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if _, err := newClient(t, f.URL).AddUser(ctx, NewUser{Name: "a"}); !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v, want context.Canceled", err)
+		}
+		if n := len(f.requests()); n != 0 {
+			t.Errorf("%d requests reached the server, want none", n)
 		}
 	})
 	t.Run("timeout", func(t *testing.T) {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -43,24 +45,35 @@ type userResource struct {
 type userResourceModel struct {
 	ID types.String `tfsdk:"id"`
 	userAttributes
-	Password          types.String `tfsdk:"password"`
-	PasswordWO        types.String `tfsdk:"password_wo"`
-	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
+	Password          types.String   `tfsdk:"password"`
+	PasswordWO        types.String   `tfsdk:"password_wo"`
+	PasswordWOVersion types.Int64    `tfsdk:"password_wo_version"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 }
+
+// defaultTimeout bounds a create, update or delete, retries included, unless the
+// configuration's timeouts block says otherwise.
+const defaultTimeout = 5 * time.Minute
 
 func (r *userResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_user"
 }
 
-func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *userResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
 		MarkdownDescription: "An OctoPrint user account: whether it may log in, its groups and its own permissions, and its password.\n\n" +
 			"Give the password either as `password` (kept in state, marked sensitive) or as the write-only `password_wo` " +
 			"(never stored; Terraform and OpenTofu 1.11 or newer) with `password_wo_version`, which you change to send a new password. " +
 			"A password change is made in place; it never replaces the user.\n\n" +
 			"Group and permission keys are checked against the server at plan time: OctoPrint itself silently ignores keys it does not know.\n\n" +
 			"An imported user's password is unknown to Terraform: when the configuration sets `password`, the first apply after " +
-			"the import sets it on the server (an in-place update).",
+			"the import sets it on the server (an in-place update).\n\n" +
+			"The `timeouts` block bounds create, update and delete (5 minutes each by default), retries included. A request already " +
+			"sent to OctoPrint is always waited for, so that the provider knows whether the change was made; a user that exists " +
+			"although its creation failed is kept in state as tainted and replaced by the next apply.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The user's name.",
@@ -188,6 +201,9 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 		return
 	}
 	name := plan.Name.ValueString()
+	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Create)
+	resp.Diagnostics.Append(diags...)
+	defer cancel()
 
 	// Checked again here: at plan time the keys may have been unknown.
 	resp.Diagnostics.Append(checkGroups(ctx, r.client, path.Root("groups"), plan.Groups)...)
@@ -224,10 +240,29 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Error creating OctoPrint user", fmt.Sprintf("Could not create user %q: %s", name, err))
+		r.keepIfCreated(ctx, &resp.State, plan, name, err)
 		return
 	}
 	tflog.Debug(ctx, "created OctoPrint user", map[string]any{"name": name})
 	resp.Diagnostics.Append(r.setState(ctx, &resp.State, plan, user)...)
+}
+
+// keepIfCreated records a user that exists although its creation failed: the server may
+// have made it before the error (an answer lost to a restart). In state, with the error,
+// Terraform marks it tainted and replaces it on the next apply, instead of leaving an
+// unmanaged user behind. A refusal from OctoPrint (4xx) made nothing and is not checked.
+func (r *userResource) keepIfCreated(ctx context.Context, state stateSetter, plan userResourceModel, name string, createErr error) {
+	if code := octoprint.StatusCode(createErr); code >= 400 && code < 500 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), defaultRequestTimeout)
+	defer cancel()
+	user, err := r.client.GetUser(ctx, name)
+	if err != nil {
+		return
+	}
+	tflog.Warn(ctx, "OctoPrint user exists although its creation failed; keeping it in state, tainted", map[string]any{"name": name})
+	_ = r.setState(ctx, state, plan, user)
 }
 
 func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -259,6 +294,9 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		return
 	}
 	name := plan.Name.ValueString()
+	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Update)
+	resp.Diagnostics.Append(diags...)
+	defer cancel()
 
 	var update octoprint.UserUpdate
 	changed := false
@@ -323,6 +361,9 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		return
 	}
 	name := state.Name.ValueString()
+	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Delete)
+	resp.Diagnostics.Append(diags...)
+	defer cancel()
 	err := r.client.DeleteUser(ctx, name)
 	switch {
 	case err == nil, errors.Is(err, octoprint.ErrNotFound):
@@ -359,8 +400,16 @@ func (r *userResource) setState(ctx context.Context, state stateSetter, prior us
 		Password:          prior.Password,
 		PasswordWO:        types.StringNull(),
 		PasswordWOVersion: prior.PasswordWOVersion,
+		Timeouts:          prior.Timeouts,
 	}
 	return append(diags, state.Set(ctx, &model)...)
+}
+
+// withTimeout bounds ctx by the timeouts block's value for the operation.
+func withTimeout(ctx context.Context, get func(context.Context, time.Duration) (time.Duration, diag.Diagnostics)) (context.Context, context.CancelFunc, diag.Diagnostics) {
+	timeout, diags := get(ctx, defaultTimeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	return ctx, cancel, diags
 }
 
 // stateSetter is what Create, Read and Update write their state to.

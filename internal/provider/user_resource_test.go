@@ -505,3 +505,57 @@ func TestAccUser_duplicateName(t *testing.T) {
 		}},
 	})
 }
+
+func TestAccUser_timeouts(t *testing.T) {
+	skipUnlessAcceptance(t)
+	name := acctest.RandomWithPrefix("tf-acc-timeouts")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkUsersDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				Config: userConfig(name, `
+  password = "secret"
+  timeouts {
+    create = "1ns"
+  }
+`),
+				ExpectError: regexp.MustCompile(`(?s)deadline exceeded`),
+			},
+			{
+				// The timed-out create left nothing on the server.
+				PreConfig: func() {
+					if err := checkUserGone(t, name); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: userConfig(name, `
+  password = "secret"
+  timeouts {
+    create = "2m"
+    update = "2m"
+    delete = "2m"
+  }
+`),
+				ConfigStateChecks: []statecheck.StateCheck{expectUser("name", knownvalue.StringExact(name))},
+				Check:             checkServerUser(t, name, true, []string{"users"}, []string{}),
+			},
+		},
+	})
+}
+
+func TestAccUser_badTimeout(t *testing.T) {
+	skipUnlessAcceptance(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: userConfig(acctest.RandomWithPrefix("tf-acc-badtimeout"), `
+  password = "secret"
+  timeouts {
+    create = "soon"
+  }
+`),
+			ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Value Time Duration.*"soon"`),
+		}},
+	})
+}
