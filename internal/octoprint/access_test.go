@@ -130,7 +130,7 @@ func TestNotJSON(t *testing.T) {
 				_, _ = io.WriteString(w, tt.body)
 			})
 			_, err := newClient(t, f.URL).Version(context.Background())
-			assertErrContains(t, err, "not the JSON", tt.ctype, "GET api/version")
+			assertErrContains(t, err, "not the JSON", tt.ctype, "GET /api/version")
 		})
 	}
 }

@@ -264,10 +264,10 @@ func (c *Client) send(ctx context.Context, method, path string, body any) (reply
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	c.log(ctx, req, payload, resp, data, time.Since(start), err)
 	if err != nil {
-		return reply{}, fmt.Errorf("reading the answer to %s %s: %w", method, path, err)
+		return reply{}, fmt.Errorf("reading the answer to %s /%s: %w", method, path, err)
 	}
 	if len(data) > maxResponseBytes {
-		return reply{}, fmt.Errorf("the answer to %s %s is larger than %d MiB: is the URL pointing at OctoPrint?", method, path, maxResponseBytes>>20)
+		return reply{}, fmt.Errorf("the answer to %s /%s is larger than %d MiB: is the URL pointing at OctoPrint?", method, path, maxResponseBytes>>20)
 	}
 
 	if resp.StatusCode >= 400 {
@@ -277,7 +277,7 @@ func (c *Client) send(ctx context.Context, method, path string, body any) (reply
 		}
 		return reply{}, apiErr
 	}
-	return reply{method: method, path: path, contentType: resp.Header.Get("Content-Type"), data: data}, nil
+	return reply{method: method, path: "/" + path, contentType: resp.Header.Get("Content-Type"), data: data}, nil
 }
 
 func tries(n int) string {

@@ -1,0 +1,99 @@
+package provider
+
+import (
+	"encoding/pem"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+)
+
+// What stands between the provider and OctoPrint can misbehave: a proxy answering HTML,
+// broken JSON, a download instead of an API, or TLS with a private CA. Each gets an error
+// that says what went wrong; TLS with the CA given works.
+func TestAccProvider_brokenServers(t *testing.T) {
+	skipUnlessAcceptance(t)
+	serve := func(h http.HandlerFunc) string {
+		srv := httptest.NewServer(h)
+		t.Cleanup(srv.Close)
+		return srv.URL
+	}
+	html := serve(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = fmt.Fprint(w, "<html><body>Welcome to the print shop</body></html>")
+	})
+	broken := serve(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = fmt.Fprint(w, `{"users": [{"name": "bob"`)
+	})
+	huge := serve(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = fmt.Fprint(w, `{"users":"`+strings.Repeat("x", 33<<20)+`"}`)
+	})
+	wrongPath := serve(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusNotFound)
+	})
+
+	cases := []struct {
+		name, provider, err string
+	}{
+		{"HTML from a proxy", fmt.Sprintf("url = %q", html), `(?s)not\s+the\s+JSON\s+OctoPrint\s+sends.*text/html.*Welcome.*pointing\s+at\s+OctoPrint`},
+		{"malformed JSON", fmt.Sprintf("url = %q", broken), `(?s)not\s+the\s+JSON\s+OctoPrint\s+sends.*unexpected\s+end\s+of\s+JSON`},
+		{"huge response", fmt.Sprintf("url = %q", huge), `(?s)larger\s+than\s+32\s+MiB.*pointing\s+at\s+OctoPrint`},
+		{"wrong path behind a proxy", fmt.Sprintf("url = %q\nmax_retries = 0", wrongPath), `(?s)404\s+Not\s+Found\s+to\s+GET\s+/api/access/users`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: readUsersWith(tc.provider), ExpectError: regexp.MustCompile(tc.err)}},
+			})
+		})
+	}
+}
+
+func TestAccProvider_tls(t *testing.T) {
+	skipUnlessAcceptance(t)
+	// A TLS proxy with its own CA in front of the real OctoPrint.
+	target, err := url.Parse(testURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httptest.NewTLSServer(httputil.NewSingleHostReverseProxy(target))
+	t.Cleanup(proxy.Close)
+	ca := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: proxy.Certificate().Raw}))
+	works := readUsersWith("") + `
+output "admin_listed" { value = contains([for u in data.octoprint_users.all.users : u.name], "admin") }
+`
+	listed := []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("admin_listed", knownvalue.Bool(true))}
+	provider := func(body string) string {
+		return strings.Replace(works, "provider \"octoprint\" {\n", "provider \"octoprint\" {\n  url = \""+proxy.URL+"\"\n"+body+"\n", 1)
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      provider(""),
+				ExpectError: regexp.MustCompile(`(?s)certificate signed by unknown\s+authority`),
+			},
+			{
+				Config:            provider(fmt.Sprintf("ca_certificate = %q", ca)),
+				ConfigStateChecks: listed,
+			},
+			{
+				Config:            provider("insecure_skip_verify = true"),
+				ConfigStateChecks: listed,
+			},
+		},
+	})
+}
