@@ -24,6 +24,8 @@ type tofuRunner struct {
 	t   *testing.T
 	dir string
 	env []string
+	// output is what the last command printed.
+	output string
 }
 
 // providerBinDir holds the provider binary once built; TestMain removes it.
@@ -92,6 +94,7 @@ func (r *tofuRunner) tofu(vars map[string]string, args ...string) int {
 	cmd := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), append([]string{"-chdir=" + r.dir}, args...)...)
 	cmd.Env = env
 	out, err := cmd.CombinedOutput()
+	r.output = string(out)
 	var exit *exec.ExitError
 	switch {
 	case err == nil:
@@ -104,15 +107,17 @@ func (r *tofuRunner) tofu(vars map[string]string, args ...string) int {
 	return -1
 }
 
-// apply applies and then demands that a second plan is empty.
+// apply applies and then demands that a second plan is empty. output holds both.
 func (r *tofuRunner) apply(vars map[string]string, args ...string) {
 	r.t.Helper()
 	if code := r.tofu(vars, append([]string{"apply", "-auto-approve", "-input=false", "-no-color"}, args...)...); code != 0 {
 		r.t.Fatalf("apply failed with exit code %d", code)
 	}
+	applied := r.output
 	if code := r.tofu(vars, "plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
 		r.t.Fatalf("the plan after apply is not empty (exit code %d)", code)
 	}
+	r.output = applied + r.output
 }
 
 // runChecks runs server checks outside a terraform-plugin-testing step.
@@ -146,6 +151,19 @@ func TestAccExample_printFarm(t *testing.T) {
 	r.apply(map[string]string{"initial_password": "first-password"})
 	r.env = r.env[:len(r.env)-2]
 	checkLogHasNoSecrets(t, logFile, "first-password", getenv(EnvAPIKey))
+	// Nor the plan output of that apply, nor the state: the password is write-only.
+	state, err := os.ReadFile(filepath.Join(r.dir, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for where, text := range map[string]string{"the plan output": r.output, "the state": string(state)} {
+		if strings.Contains(text, "first-password") || strings.Contains(text, getenv(EnvAPIKey)) {
+			t.Errorf("%s holds a secret", where)
+		}
+	}
+	if !strings.Contains(string(state), `"password_wo": null`) {
+		t.Error("the state does not show password_wo as null")
+	}
 	runChecks(t,
 		checkServerUser(t, "farm-admin", true, []string{"admins", "users"}, []string{}),
 		checkServerUser(t, "alice", true, []string{"users"}, []string{}),

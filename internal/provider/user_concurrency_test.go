@@ -5,18 +5,31 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/testserver"
 )
 
 // OctoPrint >= 1.10 loses users when writes overlap (a deleted user comes back, a new one
-// goes missing). OpenTofu applies many resources at once: the provider's serialized
-// writes must leave exactly what was declared.
+// goes missing). OpenTofu applies many resources at once: with the provider's serialized
+// and checked writes, 100 users applied with -parallelism=20 must all be on the server,
+// exactly as declared, after OctoPrint restarts; and all gone after the destroy.
 func TestAccUser_parallelApply(t *testing.T) {
 	skipUnlessAcceptance(t)
-	const count = 40
+	const count = 100
+	// A server of its own, since it is restarted.
+	srv, err := testserver.Start(context.Background(), testserver.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = srv.Stop() }()
+
 	prefix := acctest.RandomWithPrefix("tf-acc-par")
 	r := newTofuRunner(t)
+	r.env = append(r.env, EnvURL+"="+srv.URL, EnvAPIKey+"="+srv.APIKey)
 	writeFile(t, r.dir+"/main.tf", fmt.Sprintf(`
 terraform {
   required_providers {
@@ -28,45 +41,80 @@ resource "octoprint_user" "many" {
   count       = %d
   name        = "%s-${count.index}"
   password_wo = "secret"
+  active      = count.index %% 5 != 0
   groups      = count.index %% 2 == 0 ? ["users"] : ["readonly"]
+  permissions = count.index %% 3 == 0 ? ["WEBCAM"] : []
 }
 `, count, prefix))
+	want := func(i int) octoprint.User {
+		u := octoprint.User{Name: fmt.Sprintf("%s-%d", prefix, i), Active: i%5 != 0, Groups: []string{"readonly"}, Permissions: []string{}}
+		if i%2 == 0 {
+			u.Groups = []string{"users"}
+		}
+		if i%3 == 0 {
+			u.Permissions = []string{"WEBCAM"}
+		}
+		return u
+	}
 
 	r.apply(nil, "-parallelism=20")
-	users := serverUsersWithPrefix(t, prefix)
-	if len(users) != count {
-		t.Errorf("the server holds %d of the %d users applied", len(users), count)
+	srv.Kill()
+	if err := srv.Restart(context.Background()); err != nil {
+		t.Fatal(err)
 	}
-	for name, groups := range users {
-		var i int
-		fmt.Sscanf(strings.TrimPrefix(name, prefix+"-"), "%d", &i)
-		want := map[bool]string{true: "users", false: "readonly"}[i%2 == 0]
-		if len(groups) != 1 || groups[0] != want {
-			t.Errorf("user %q has groups %v, want [%s]", name, groups, want)
+	found := serverUsers(t, srv, prefix)
+	lost, stale := 0, 0
+	for i := range count {
+		w := want(i)
+		got, ok := found[w.Name]
+		switch {
+		case !ok:
+			lost++
+			t.Errorf("user %q is lost", w.Name)
+		case got.Active != w.Active || !sameSet(got.Groups, w.Groups) || !sameSet(got.Permissions, w.Permissions):
+			stale++
+			t.Errorf("user %q is active=%v groups=%v permissions=%v, want %v %v %v",
+				w.Name, got.Active, got.Groups, got.Permissions, w.Active, w.Groups, w.Permissions)
 		}
 	}
+	extra := len(found) - (count - lost)
 
 	if code := r.tofu(nil, "destroy", "-auto-approve", "-input=false", "-no-color", "-parallelism=20"); code != 0 {
 		t.Fatalf("destroy failed with exit code %d", code)
 	}
-	if left := serverUsersWithPrefix(t, prefix); len(left) != 0 {
-		t.Errorf("%d users are left on the server after destroy", len(left))
+	left := len(serverUsers(t, srv, prefix))
+	if left != 0 || extra != 0 {
+		t.Errorf("%d unexpected users after the apply, %d left after the destroy", extra, left)
 	}
+	// Read by .ci/stress.sh.
+	t.Logf("stress: applied=%d lost=%d stale=%d extra=%d left_after_destroy=%d", count, lost, stale, extra, left)
 }
 
-// serverUsersWithPrefix lists the users OctoPrint holds whose names start with prefix,
-// with their groups.
-func serverUsersWithPrefix(t *testing.T, prefix string) map[string][]string {
+// serverUsers returns the users with the prefix that the server lists, read with a new
+// client (a client's snapshot knows nothing of writes by other processes).
+func serverUsers(t *testing.T, srv *testserver.Server, prefix string) map[string]octoprint.User {
 	t.Helper()
-	all, err := testClient(t).ListUsers(context.Background())
+	users, err := listServerUsers(srv, prefix)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string][]string{}
-	for _, u := range all {
+	return users
+}
+
+func listServerUsers(srv *testserver.Server, prefix string) (map[string]octoprint.User, error) {
+	client, err := octoprint.New(octoprint.Config{URL: srv.URL, APIKey: srv.APIKey, Retries: 3, Timeout: 10 * time.Second})
+	if err != nil {
+		return nil, err
+	}
+	users, err := client.ListUsers(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]octoprint.User{}
+	for _, u := range users {
 		if strings.HasPrefix(u.Name, prefix+"-") {
-			out[u.Name] = u.Groups
+			out[u.Name] = u
 		}
 	}
-	return out
+	return out, nil
 }

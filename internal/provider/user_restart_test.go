@@ -10,7 +10,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 
-	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/testserver"
 )
 
@@ -50,7 +49,7 @@ resource "octoprint_user" "many" {
 
 	// Kill the server once the apply is well under way.
 	deadline := time.Now().Add(2 * time.Minute)
-	for usersOn(t, srv, prefix) < 10 {
+	for usersOn(srv, prefix) < 10 {
 		if time.Now().After(deadline) {
 			t.Fatal("the apply did not get under way")
 		}
@@ -66,7 +65,7 @@ resource "octoprint_user" "many" {
 	if code := <-applied; code != 0 {
 		t.Fatalf("the apply failed with exit code %d across the restart", code)
 	}
-	if n := usersOn(t, srv, prefix); n != count {
+	if n := usersOn(srv, prefix); n != count {
 		t.Errorf("the server holds %d of the %d users after the apply", n, count)
 	}
 	t.Logf("killed with %d of %d users stored; after the restart the apply completed them", killedWith, count)
@@ -76,30 +75,18 @@ resource "octoprint_user" "many" {
 	if code := r.tofu(nil, "destroy", "-auto-approve", "-input=false", "-no-color"); code != 0 {
 		t.Fatalf("destroy failed with exit code %d", code)
 	}
-	if n := usersOn(t, srv, prefix); n != 0 {
+	if n := usersOn(srv, prefix); n != 0 {
 		t.Errorf("%d users are left after destroy", n)
 	}
 }
 
-// usersOn counts the users with the prefix that the server lists, with a new client
-// each time (a client's snapshot knows nothing of writes by other processes).
-func usersOn(t *testing.T, srv *testserver.Server, prefix string) int {
-	t.Helper()
-	client, err := octoprint.New(octoprint.Config{URL: srv.URL, APIKey: srv.APIKey, Timeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	users, err := client.ListUsers(context.Background())
+// usersOn counts the users with the prefix that the server lists, -1 while it cannot.
+func usersOn(srv *testserver.Server, prefix string) int {
+	users, err := listServerUsers(srv, prefix)
 	if err != nil {
 		return -1
 	}
-	n := 0
-	for _, u := range users {
-		if strings.HasPrefix(u.Name, prefix+"-") {
-			n++
-		}
-	}
-	return n
+	return len(users)
 }
 
 // usersOnDisk counts the users with the prefix in the server's users.yaml.
