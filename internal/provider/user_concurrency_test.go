@@ -20,32 +20,11 @@ import (
 func TestAccUser_parallelApply(t *testing.T) {
 	skipUnlessAcceptance(t)
 	const count = 100
-	// A server of its own, since it is restarted.
-	srv, err := testserver.Start(context.Background(), testserver.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = srv.Stop() }()
-
-	prefix := acctest.RandomWithPrefix("tf-acc-par")
-	r := newTofuRunner(t)
-	r.env = append(r.env, EnvURL+"="+srv.URL, EnvAPIKey+"="+srv.APIKey)
-	writeFile(t, r.dir+"/main.tf", fmt.Sprintf(`
-terraform {
-  required_providers {
-    octoprint = { source = "octoprint-terraform/octoprint" }
-  }
-}
-
-resource "octoprint_user" "many" {
-  count       = %d
-  name        = "%s-${count.index}"
-  password_wo = "secret"
-  active      = count.index %% 5 != 0
-  groups      = count.index %% 2 == 0 ? ["users"] : ["readonly"]
-  permissions = count.index %% 3 == 0 ? ["WEBCAM"] : []
-}
-`, count, prefix))
+	srv, r, prefix := manyUsersOnOwnServer(t, "tf-acc-par", count, `
+  active      = count.index % 5 != 0
+  groups      = count.index % 2 == 0 ? ["users"] : ["readonly"]
+  permissions = count.index % 3 == 0 ? ["WEBCAM"] : []
+`)
 	want := func(i int) octoprint.User {
 		u := octoprint.User{Name: fmt.Sprintf("%s-%d", prefix, i), Active: i%5 != 0, Groups: []string{"readonly"}, Permissions: []string{}}
 		if i%2 == 0 {
@@ -88,6 +67,35 @@ resource "octoprint_user" "many" {
 	}
 	// Read by .ci/stress.sh.
 	t.Logf("stress: applied=%d lost=%d stale=%d extra=%d left_after_destroy=%d", count, lost, stale, extra, left)
+}
+
+// manyUsersOnOwnServer starts an OctoPrint of its own (the test restarts it, which the
+// other tests must not see) and a tofuRunner pointed at it, with a configuration of
+// count users named prefix-N with the given attributes. It returns the name prefix.
+func manyUsersOnOwnServer(t *testing.T, prefix string, count int, attributes string) (*testserver.Server, *tofuRunner, string) {
+	t.Helper()
+	srv, err := testserver.Start(context.Background(), testserver.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Stop() })
+	prefix = acctest.RandomWithPrefix(prefix)
+	r := newTofuRunner(t)
+	r.env = append(r.env, EnvURL+"="+srv.URL, EnvAPIKey+"="+srv.APIKey)
+	writeFile(t, r.dir+"/main.tf", fmt.Sprintf(`
+terraform {
+  required_providers {
+    octoprint = { source = "octoprint-terraform/octoprint" }
+  }
+}
+
+resource "octoprint_user" "many" {
+  count       = %d
+  name        = "%s-${count.index}"
+  password_wo = "secret"
+%s}
+`, count, prefix, attributes))
+	return srv, r, prefix
 }
 
 // serverUsers returns the users with the prefix that the server lists, read with a new

@@ -2,13 +2,10 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/testserver"
 )
@@ -19,30 +16,8 @@ import (
 func TestAccUser_serverRestartDuringApply(t *testing.T) {
 	skipUnlessAcceptance(t)
 	const count = 60
-	// A server of its own: the others' tests must not see it go down.
-	srv, err := testserver.Start(context.Background(), testserver.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = srv.Stop() }()
-
-	prefix := acctest.RandomWithPrefix("tf-acc-restart")
-	r := newTofuRunner(t)
-	r.env = append(r.env, EnvURL+"="+srv.URL, EnvAPIKey+"="+srv.APIKey)
-	writeFile(t, r.dir+"/main.tf", fmt.Sprintf(`
-terraform {
-  required_providers {
-    octoprint = { source = "octoprint-terraform/octoprint" }
-  }
-}
-
-resource "octoprint_user" "many" {
-  count       = %d
-  name        = "%s-${count.index}"
-  password_wo = "secret"
-  groups      = ["users"]
-}
-`, count, prefix))
+	srv, r, prefix := manyUsersOnOwnServer(t, "tf-acc-restart", count, `  groups      = ["users"]
+`)
 
 	applied := make(chan int, 1)
 	go func() { applied <- r.tofu(nil, "apply", "-auto-approve", "-input=false", "-no-color") }()
