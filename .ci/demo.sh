@@ -76,7 +76,7 @@ OctoPrint is running at $OCTOPRINT_URL (PID $OCTOPRINT_PID), base directory $ser
   web login:             admin / $OCTOPRINT_ADMIN_PASSWORD
   new users' password:   $TF_VAR_initial_password
 To use it with OpenTofu yourself:
-  export OCTOPRINT_URL=$OCTOPRINT_URL OCTOPRINT_API_KEY=$OCTOPRINT_API_KEY TF_CLI_CONFIG_FILE=$demo/tofurc
+  export OCTOPRINT_URL=$OCTOPRINT_URL OCTOPRINT_API_KEY=$OCTOPRINT_API_KEY TF_CLI_CONFIG_FILE=$demo/tofurc TF_VAR_initial_password=$TF_VAR_initial_password
   $tofu -chdir=$demo/work plan
 Stop it with: make demo-down
 MSG
