@@ -6,7 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . .ci/lib.sh
 
-export TF_ACC_TERRAFORM_PATH; TF_ACC_TERRAFORM_PATH=$(bash .ci/install-tofu.sh)
-export OCTOPRINT_BIN; OCTOPRINT_BIN=$(bash .ci/install-octoprint.sh)
-export CHECKPOINT_DISABLE=1
+acceptance_env
 go run ./internal/bench -sizes "${BENCH_SIZES:-10,100,500}"

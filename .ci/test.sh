@@ -6,14 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . .ci/lib.sh
 
-export TF_ACC_TERRAFORM_PATH; TF_ACC_TERRAFORM_PATH=$(bash .ci/install-tofu.sh)
-export OCTOPRINT_BIN; OCTOPRINT_BIN=$(bash .ci/install-octoprint.sh)
-export TF_ACC=1
-# terraform-plugin-testing serves the provider in-process under this address; OpenTofu's
-# registry host and a namespace it accepts (it refuses the legacy "-").
-export TF_ACC_PROVIDER_NAMESPACE=hashicorp TF_ACC_PROVIDER_HOST=registry.opentofu.org
-export TF_CLI_CONFIG_FILE="$PWD/.ci/empty.tfrc"
-export CHECKPOINT_DISABLE=1
+acceptance_env
 
 mkdir -p build
 log "go vet"
