@@ -150,14 +150,14 @@ func TestAccExample_printFarm(t *testing.T) {
 	r.env = append(r.env, "TF_LOG=TRACE", "TF_LOG_PATH="+logFile)
 	r.apply(map[string]string{"initial_password": "first-password"})
 	r.env = r.env[:len(r.env)-2]
-	checkLogHasNoSecrets(t, logFile, "first-password", getenv(EnvAPIKey))
+	checkLogHasNoSecrets(t, logFile, "first-password", os.Getenv(EnvAPIKey))
 	// Nor the plan output of that apply, nor the state: the password is write-only.
 	state, err := os.ReadFile(filepath.Join(r.dir, "terraform.tfstate"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for where, text := range map[string]string{"the plan output": r.output, "the state": string(state)} {
-		if strings.Contains(text, "first-password") || strings.Contains(text, getenv(EnvAPIKey)) {
+		if strings.Contains(text, "first-password") || strings.Contains(text, os.Getenv(EnvAPIKey)) {
 			t.Errorf("%s holds a secret", where)
 		}
 	}

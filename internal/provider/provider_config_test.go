@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
 	"regexp"
 	"testing"
 
@@ -77,7 +78,7 @@ func TestAccProvider_fullConfiguration(t *testing.T) {
   insecure_skip_verify = false
   headers              = { "X-Forwarded-User" = "terraform" }
   max_retries          = 3
-`, testURL(), getenv(EnvAPIKey))) + `
+`, testURL(), os.Getenv(EnvAPIKey))) + `
 output "admin_listed" { value = contains([for u in data.octoprint_users.all.users : u.name], "admin") }
 `,
 			ConfigStateChecks: []statecheck.StateCheck{

@@ -92,8 +92,6 @@ func checkUserGone(t *testing.T, name string) error {
 	return nil
 }
 
-func getenv(key string) string { return os.Getenv(key) }
-
 // skipUnlessAcceptance skips an acceptance test when TF_ACC is not set, as plain
 // `go test` runs. `make test` sets it, and fails on any skipped test.
 func skipUnlessAcceptance(t *testing.T) {

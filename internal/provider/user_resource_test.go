@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
 	"regexp"
 	"testing"
 
@@ -164,7 +165,7 @@ func testURL() string {
 	if testServer != nil {
 		return testServer.URL
 	}
-	return getenv(EnvURL)
+	return os.Getenv(EnvURL)
 }
 
 func TestAccUser_passwordChange(t *testing.T) {
