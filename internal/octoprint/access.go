@@ -13,22 +13,6 @@ const (
 	groupsPath      = "api/access/groups"
 )
 
-// Group is an access group: a named set of permissions.
-type Group struct {
-	Key         string   `json:"key"`
-	Name        string   `json:"name"`
-	Description string   `json:"description"`
-	Permissions []string `json:"permissions"`
-	Subgroups   []string `json:"subgroups"`
-	Default     bool     `json:"default"`
-	Dangerous   bool     `json:"dangerous"`
-	// Changeable: its permissions can be edited. Removable: it can be deleted.
-	// Toggleable: users can be added to and removed from it.
-	Changeable bool `json:"changeable"`
-	Removable  bool `json:"removable"`
-	Toggleable bool `json:"toggleable"`
-}
-
 // Permission is one right that groups and users can hold.
 type Permission struct {
 	Key           string   `json:"key"`
@@ -56,18 +40,6 @@ type Version struct {
 	Server string `json:"server"`
 	API    string `json:"api"`
 	Text   string `json:"text"`
-}
-
-// ListGroups returns every group (admin only), from the client's snapshot.
-func (c *Client) ListGroups(ctx context.Context) ([]Group, error) {
-	groups, err := c.groups.get(ctx, c.server.accessGeneration.Load(), func() ([]Group, error) {
-		var out struct {
-			Groups []Group `json:"groups"`
-		}
-		err := c.get(ctx, groupsPath, &out)
-		return out.Groups, err
-	})
-	return slices.Clone(groups), err
 }
 
 // ListPermissions returns every permission the server knows, plugins' included, from

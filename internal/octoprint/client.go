@@ -166,7 +166,7 @@ func (c *Client) get(ctx context.Context, path string, out any) error {
 // out. Every write makes the snapshots of the user list out of date; one that answers
 // with the list (add, update, delete) leaves this client's snapshot current.
 func (c *Client) write(ctx context.Context, method, path string, body, out any) error {
-	a, generation, err := c.sendAlone(ctx, method, path, body)
+	a, counts, err := c.sendAlone(ctx, method, path, body)
 	if err != nil {
 		return err
 	}
@@ -174,32 +174,42 @@ func (c *Client) write(ctx context.Context, method, path string, body, out any) 
 	if err := a.decode(out); err != nil {
 		return err
 	}
-	if list, ok := out.(*userList); ok {
-		c.users.store(list.Users, generation)
+	switch list := out.(type) {
+	case *userList:
+		c.users.store(list.Users, counts.all)
+	case *groupList:
+		c.groups.store(list.Groups, counts.access)
 	}
 	return nil
 }
 
+// writeCounts are the server's write counts that include a write.
+type writeCounts struct {
+	all, access uint64
+}
+
 // sendAlone sends a write while no other write to the server is under way, and returns
-// the server's write count that includes it.
-func (c *Client) sendAlone(ctx context.Context, method, path string, body any) (reply, uint64, error) {
+// the server's write counts that include it.
+func (c *Client) sendAlone(ctx context.Context, method, path string, body any) (reply, writeCounts, error) {
 	select {
 	case c.server.writes <- struct{}{}:
 		defer func() { <-c.server.writes }()
 	case <-ctx.Done():
-		return reply{}, 0, fmt.Errorf("waiting to send %s %s: %w", method, path, ctx.Err())
+		return reply{}, writeCounts{}, fmt.Errorf("waiting to send %s %s: %w", method, path, ctx.Err())
 	}
 	if err := ctx.Err(); err != nil {
-		return reply{}, 0, fmt.Errorf("not sending %s %s: %w", method, path, err)
+		return reply{}, writeCounts{}, fmt.Errorf("not sending %s %s: %w", method, path, err)
 	}
 	// Once sent, a write is seen through to its answer (each try bounded by the request
 	// timeout), even if the caller's deadline passes meanwhile: abandoning it would leave
 	// the caller not knowing whether the server made the change.
 	a, err := c.send(context.WithoutCancel(ctx), method, path, body)
+	counts := writeCounts{access: c.server.accessGeneration.Load()}
 	if strings.HasPrefix(path, groupsPath) {
-		c.server.accessGeneration.Add(1)
+		counts.access = c.server.accessGeneration.Add(1)
 	}
-	return a, c.server.generation.Add(1), err
+	counts.all = c.server.generation.Add(1)
+	return a, counts, err
 }
 
 // reply is a successful answer from OctoPrint, not yet decoded.
