@@ -14,15 +14,11 @@ import (
 )
 
 // checkGroups refuses group keys that OctoPrint would silently drop from a user: keys
-// it does not know, and groups whose membership cannot be changed (guests).
-func checkGroups(ctx context.Context, client *octoprint.Client, attr path.Path, groups types.Set) diag.Diagnostics {
-	want, diags := knownStrings(ctx, groups)
+// it does not know, and groups whose membership cannot be changed (guests). A group
+// this command plans to create is accepted.
+func checkGroups(ctx context.Context, client *octoprint.Client, planned *keySet, attr path.Path, groups types.Set) diag.Diagnostics {
+	want, all, diags := readGroups(ctx, client, attr, groups)
 	if len(want) == 0 || diags.HasError() {
-		return diags
-	}
-	all, err := client.ListGroups(ctx)
-	if err != nil {
-		diags.AddAttributeError(attr, "Error reading OctoPrint groups", "Could not check the groups: "+err.Error())
 		return diags
 	}
 	var unknown, fixed, valid []string
@@ -32,23 +28,76 @@ func checkGroups(ctx context.Context, client *octoprint.Client, attr path.Path, 
 		}
 	}
 	for _, key := range want {
-		i := slices.IndexFunc(all, func(g octoprint.Group) bool { return g.Key == key })
-		switch {
-		case i < 0:
+		switch g := findGroup(all, key); {
+		case g == nil && !planned.contains(key):
 			unknown = append(unknown, key)
-		case !all[i].Toggleable:
+		case g != nil && !g.Toggleable:
 			fixed = append(fixed, key)
 		}
 	}
 	if len(unknown) > 0 {
 		diags.AddAttributeError(attr, "Unknown OctoPrint group",
-			fmt.Sprintf("OctoPrint has no group %s and would silently ignore it. Groups users can be members of: %s.", quoteAll(unknown), quoteAll(valid)))
+			fmt.Sprintf("OctoPrint has no group %s and would silently ignore it. Groups users can be members of: %s. "+
+				"A group managed in this configuration must be referenced (e.g. `octoprint_group.operators.key`), so that it is created first.",
+				quoteAll(unknown), quoteAll(valid)))
 	}
 	if len(fixed) > 0 {
 		diags.AddAttributeError(attr, "OctoPrint group cannot be assigned",
 			fmt.Sprintf("OctoPrint does not let users join or leave group %s. Groups users can be members of: %s.", quoteAll(fixed), quoteAll(valid)))
 	}
 	return diags
+}
+
+// checkSubgroups refuses subgroup keys that OctoPrint would silently drop from a group:
+// keys it does not know (unless this command plans to create them), and the group itself.
+func checkSubgroups(ctx context.Context, client *octoprint.Client, planned *keySet, attr path.Path, self string, subgroups types.Set) diag.Diagnostics {
+	want, all, diags := readGroups(ctx, client, attr, subgroups)
+	if len(want) == 0 || diags.HasError() {
+		return diags
+	}
+	if slices.Contains(want, self) {
+		diags.AddAttributeError(attr, "OctoPrint group cannot contain itself",
+			fmt.Sprintf("Group %q lists itself as a subgroup.", self))
+	}
+	var unknown []string
+	for _, key := range want {
+		if key != self && findGroup(all, key) == nil && !planned.contains(key) {
+			unknown = append(unknown, key)
+		}
+	}
+	if len(unknown) > 0 {
+		keys := make([]string, len(all))
+		for i, g := range all {
+			keys[i] = g.Key
+		}
+		diags.AddAttributeError(attr, "Unknown OctoPrint group",
+			fmt.Sprintf("OctoPrint has no group %s and would silently ignore it as a subgroup. This server has: %s. "+
+				"A group managed in this configuration must be referenced (e.g. `octoprint_group.operators.key`), so that it is created first.",
+				quoteAll(unknown), quoteAll(keys)))
+	}
+	return diags
+}
+
+// readGroups returns the keys of a known set and the server's groups; nothing when the
+// set is empty or not known yet.
+func readGroups(ctx context.Context, client *octoprint.Client, attr path.Path, set types.Set) ([]string, []octoprint.Group, diag.Diagnostics) {
+	want, diags := knownStrings(ctx, set)
+	if len(want) == 0 || diags.HasError() {
+		return nil, nil, diags
+	}
+	all, err := client.ListGroups(ctx)
+	if err != nil {
+		diags.AddAttributeError(attr, "Error reading OctoPrint groups", "Could not check the groups: "+err.Error())
+	}
+	return want, all, diags
+}
+
+func findGroup(groups []octoprint.Group, key string) *octoprint.Group {
+	i := slices.IndexFunc(groups, func(g octoprint.Group) bool { return g.Key == key })
+	if i < 0 {
+		return nil
+	}
+	return &groups[i]
 }
 
 // checkPermissions refuses permission keys that OctoPrint does not know and would

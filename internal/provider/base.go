@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -11,13 +13,24 @@ import (
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
 )
 
+// providerData is what a configured provider hands to its resources and data sources.
+type providerData struct {
+	client *octoprint.Client
+	// plannedGroups are the keys of the groups this command plans to create, so that a
+	// user or group planned after them may name them before they exist on the server.
+	plannedGroups *keySet
+}
+
 // resourceBase is embedded by every resource: it receives the configured client.
 type resourceBase struct {
-	client *octoprint.Client
+	client        *octoprint.Client
+	plannedGroups *keySet
 }
 
 func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	b.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	if data := providerDataFrom(req.ProviderData, &resp.Diagnostics); data != nil {
+		b.client, b.plannedGroups = data.client, data.plannedGroups
+	}
 }
 
 // dataSourceBase is embedded by every data source: it receives the configured client.
@@ -26,19 +39,45 @@ type dataSourceBase struct {
 }
 
 func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	b.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	if data := providerDataFrom(req.ProviderData, &resp.Diagnostics); data != nil {
+		b.client = data.client
+	}
 }
 
-// clientFrom returns the provider's client, nil while the provider is not configured
-// (early in plan, or when its configuration is unknown).
-func clientFrom(data any, diags *diag.Diagnostics) *octoprint.Client {
+// providerDataFrom returns the provider's data, nil while the provider is not
+// configured (early in plan, or when its configuration is unknown).
+func providerDataFrom(data any, diags *diag.Diagnostics) *providerData {
 	if data == nil {
 		return nil
 	}
-	client, ok := data.(*octoprint.Client)
+	pd, ok := data.(*providerData)
 	if !ok {
-		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *octoprint.Client, got %T. This is a bug in the provider.", data))
+		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", data))
 		return nil
 	}
-	return client
+	return pd
+}
+
+// keySet is a set of keys safe for concurrent use.
+type keySet struct {
+	mu   sync.Mutex
+	keys []string
+}
+
+func (s *keySet) add(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !slices.Contains(s.keys, key) {
+		s.keys = append(s.keys, key)
+	}
+}
+
+// contains tells whether key is in the set; a nil set is empty.
+func (s *keySet) contains(key string) bool {
+	if s == nil {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Contains(s.keys, key)
 }

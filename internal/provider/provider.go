@@ -182,13 +182,16 @@ func (p *octoprintProvider) Configure(ctx context.Context, req provider.Configur
 		resp.Diagnostics.AddAttributeError(attr, "Invalid OctoPrint provider configuration", err.Error())
 		return
 	}
-	resp.ResourceData = client
-	resp.DataSourceData = client
+	data := &providerData{client: client, plannedGroups: &keySet{}}
+	resp.ResourceData = data
+	resp.DataSourceData = data
 }
 
 func (p *octoprintProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewUserResource,
+		NewGroupResource,
+		NewUserAPIKeyResource,
 	}
 }
 
@@ -196,6 +199,8 @@ func (p *octoprintProvider) DataSources(context.Context) []func() datasource.Dat
 	return []func() datasource.DataSource{
 		NewUserDataSource,
 		NewUsersDataSource,
+		NewGroupsDataSource,
+		NewPermissionsDataSource,
 	}
 }
 

@@ -186,7 +186,7 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		return // provider not configured yet: apply checks again before writing
 	}
 	if groupsChange {
-		resp.Diagnostics.Append(checkGroups(ctx, r.client, path.Root("groups"), plan.Groups)...)
+		resp.Diagnostics.Append(checkGroups(ctx, r.client, r.plannedGroups, path.Root("groups"), plan.Groups)...)
 	}
 	if permissionsChange {
 		resp.Diagnostics.Append(checkPermissions(ctx, r.client, path.Root("permissions"), plan.Permissions)...)
@@ -206,7 +206,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	defer cancel()
 
 	// Checked again here: at plan time the keys may have been unknown.
-	resp.Diagnostics.Append(checkGroups(ctx, r.client, path.Root("groups"), plan.Groups)...)
+	resp.Diagnostics.Append(checkGroups(ctx, r.client, nil, path.Root("groups"), plan.Groups)...)
 	resp.Diagnostics.Append(checkPermissions(ctx, r.client, path.Root("permissions"), plan.Permissions)...)
 	newUser := octoprint.NewUser{
 		Name:     name,
@@ -304,7 +304,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		update.Active, changed = plan.Active.ValueBoolPointer(), true
 	}
 	if !plan.Groups.Equal(state.Groups) {
-		resp.Diagnostics.Append(checkGroups(ctx, r.client, path.Root("groups"), plan.Groups)...)
+		resp.Diagnostics.Append(checkGroups(ctx, r.client, nil, path.Root("groups"), plan.Groups)...)
 		groups, diags := setStrings(ctx, plan.Groups)
 		resp.Diagnostics.Append(diags...)
 		update.Groups, changed = groups, true

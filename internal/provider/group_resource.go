@@ -1,0 +1,341 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*groupResource)(nil)
+	_ resource.ResourceWithImportState = (*groupResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*groupResource)(nil)
+)
+
+// NewGroupResource returns the octoprint_group resource.
+func NewGroupResource() resource.Resource {
+	return &groupResource{}
+}
+
+type groupResource struct {
+	resourceBase
+}
+
+type groupResourceModel struct {
+	ID types.String `tfsdk:"id"`
+	groupAttributes
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+// groupKeyPattern is what the provider accepts as a group key: OctoPrint takes any
+// string, but one with "/" cannot be addressed afterwards, and keys are identifiers.
+var groupKeyPattern = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
+
+const groupKeyRule = "letters, digits, `_`, `-` and `.`, not starting with `-` or `.`"
+
+func (r *groupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_group"
+}
+
+func (r *groupResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	computedBool := func(description string) schema.BoolAttribute {
+		return schema.BoolAttribute{
+			MarkdownDescription: description,
+			Computed:            true,
+			PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+		}
+	}
+	resp.Schema = schema.Schema{
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+		MarkdownDescription: "An OctoPrint access group: a named set of permissions that its member users hold, " +
+			"e.g. operators who may connect, upload and print but not change the server's settings. " +
+			"Make users members through `octoprint_user.groups`, referencing `octoprint_group.<name>.key` so that the group is created first " +
+			"and destroyed last.\n\n" +
+			"Permission and subgroup keys are checked against the server at plan time: OctoPrint itself silently drops keys it does not know.\n\n" +
+			"OctoPrint cannot rename a group: a new `key` or `name` replaces it, and OctoPrint removes a deleted group from its members " +
+			"(their `octoprint_user` resources then show it in the next plan and add it back).\n\n" +
+			"**Built-in groups.** `admins`, `users`, `guests` and `readonly` cannot be created or deleted. " +
+			"Import one to manage what OctoPrint lets you change on it: the permissions, subgroups, description and default flag of " +
+			"`users` and `guests`; nothing of `admins` and `readonly`, whose changes are refused at plan time. " +
+			"Destroying an imported built-in group leaves it on the server as it is and only removes it from state.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The group's key.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"key": schema.StringAttribute{
+				MarkdownDescription: "The group's identifier, which users' `groups` refer to, e.g. `operators`: " + groupKeyRule + ". A new key replaces the group.",
+				Required:            true,
+				Validators: []validator.String{stringvalidator.RegexMatches(groupKeyPattern,
+					"must consist of "+groupKeyRule)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The display name shown in OctoPrint's interface. OctoPrint cannot rename a group: a new name replaces it.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "A description shown in OctoPrint's interface. Defaults to empty.",
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString(""),
+			},
+			"permissions": schema.SetAttribute{
+				MarkdownDescription: "Keys of the permissions members get, e.g. `CONNECTION`, `FILES_UPLOAD`, `PRINT`. " +
+					"The `octoprint_permissions` data source lists what a server knows, plugins' permissions included. May be empty.",
+				Required:    true,
+				ElementType: types.StringType,
+			},
+			"subgroups": schema.SetAttribute{
+				MarkdownDescription: "Keys of groups whose permissions members also get, e.g. `readonly`. Defaults to none.",
+				Optional:            true,
+				Computed:            true,
+				ElementType:         types.StringType,
+				Default:             setdefault.StaticValue(types.SetValueMust(types.StringType, nil)),
+			},
+			"default": schema.BoolAttribute{
+				MarkdownDescription: "Whether a user created without `groups` joins this group. Defaults to `false`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+			},
+			"dangerous":  computedBool(groupDangerousDescription),
+			"changeable": computedBool(groupChangeableDescription),
+			"removable":  computedBool(groupRemovableDescription),
+			"toggleable": computedBool(groupToggleableDescription),
+		},
+	}
+}
+
+// ModifyPlan refuses to create a built-in group or change one OctoPrint does not let
+// change, checks permission and subgroup keys against the server, and records the key
+// so that users and groups planned after it may name it.
+func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var state groupResourceModel
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	if req.Plan.Raw.IsNull() {
+		if !state.Removable.ValueBool() {
+			resp.Diagnostics.AddWarning("OctoPrint built-in group is not deleted",
+				fmt.Sprintf("OctoPrint cannot delete its built-in group %q: destroying it only removes it from state and leaves it on the server as it is.",
+					state.Key.ValueString()))
+		}
+		return
+	}
+	var plan groupResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	creating := req.State.Raw.IsNull() || !plan.Key.Equal(state.Key) || !plan.Name.Equal(state.Name)
+	key := plan.Key.ValueString()
+	if !plan.Key.IsUnknown() && creating {
+		r.plannedGroups.add(key)
+	}
+
+	if !creating && !state.Changeable.ValueBool() && !plan.sameSettings(state) {
+		resp.Diagnostics.AddError("OctoPrint group cannot be changed",
+			fmt.Sprintf("OctoPrint does not let anyone change its built-in group %q: keep its permissions, subgroups, description and default "+
+				"as the server has them (see the plan), or stop managing it.", key))
+	}
+	permissionsChange := creating || !plan.Permissions.Equal(state.Permissions) || !plan.Subgroups.Equal(state.Subgroups)
+	if permissionsChange {
+		plan.Dangerous = types.BoolUnknown()
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("dangerous"), plan.Dangerous)...)
+	}
+
+	if r.client == nil {
+		return // provider not configured yet: apply checks again before writing
+	}
+	if creating && !plan.Key.IsUnknown() {
+		resp.Diagnostics.Append(r.checkNotBuiltIn(ctx, key)...)
+	}
+	if permissionsChange {
+		resp.Diagnostics.Append(checkPermissions(ctx, r.client, path.Root("permissions"), plan.Permissions)...)
+		resp.Diagnostics.Append(checkSubgroups(ctx, r.client, r.plannedGroups, path.Root("subgroups"), key, plan.Subgroups)...)
+	}
+}
+
+// sameSettings tells whether the attributes an update sends are unchanged.
+func (m groupResourceModel) sameSettings(o groupResourceModel) bool {
+	return m.Description.Equal(o.Description) && m.Permissions.Equal(o.Permissions) &&
+		m.Subgroups.Equal(o.Subgroups) && m.Default.Equal(o.Default)
+}
+
+// checkNotBuiltIn refuses to create a group that exists on the server and can never be
+// deleted: OctoPrint's own groups.
+func (r *groupResource) checkNotBuiltIn(ctx context.Context, key string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	g, err := r.client.GetGroup(ctx, key)
+	if err == nil && !g.Removable {
+		diags.AddAttributeError(path.Root("key"), "OctoPrint built-in group cannot be created",
+			fmt.Sprintf("%q is one of OctoPrint's built-in groups: it always exists and cannot be created, renamed or deleted. "+
+				"To manage what OctoPrint lets you change on it, import it: an `import` block with `id = %q`.", key, key))
+	}
+	return diags
+}
+
+func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan groupResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	key := plan.Key.ValueString()
+	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Create)
+	resp.Diagnostics.Append(diags...)
+	defer cancel()
+
+	// Checked again here: at plan time the keys may have been unknown.
+	resp.Diagnostics.Append(checkPermissions(ctx, r.client, path.Root("permissions"), plan.Permissions)...)
+	resp.Diagnostics.Append(checkSubgroups(ctx, r.client, nil, path.Root("subgroups"), key, plan.Subgroups)...)
+	update, diags := plan.update(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	group, err := r.client.AddGroup(ctx, octoprint.NewGroup{
+		Key:         key,
+		Name:        plan.Name.ValueString(),
+		Description: update.Description,
+		Permissions: update.Permissions,
+		Subgroups:   update.Subgroups,
+		Default:     update.Default,
+	})
+	if errors.Is(err, octoprint.ErrConflict) {
+		resp.Diagnostics.AddAttributeError(path.Root("key"), "OctoPrint group already exists",
+			fmt.Sprintf("A group with key %q already exists on the server. To manage it with Terraform, import it: "+
+				"`terraform import <address> %q`, or an `import` block with `id = %q`.", key, key, key))
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error creating OctoPrint group", fmt.Sprintf("Could not create group %q: %s", key, err))
+		return
+	}
+	tflog.Debug(ctx, "created OctoPrint group", map[string]any{"key": key})
+	resp.Diagnostics.Append(setGroupState(ctx, &resp.State, plan.Timeouts, group)...)
+}
+
+// update is the body that makes the server's group what the model says.
+func (m groupResourceModel) update(ctx context.Context) (octoprint.GroupUpdate, diag.Diagnostics) {
+	permissions, diags := setStrings(ctx, m.Permissions)
+	subgroups, d := setStrings(ctx, m.Subgroups)
+	diags.Append(d...)
+	return octoprint.GroupUpdate{
+		Description: m.Description.ValueString(),
+		Permissions: permissions,
+		Subgroups:   subgroups,
+		Default:     m.Default.ValueBool(),
+	}, diags
+}
+
+func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state groupResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	key := state.Key.ValueString()
+	group, err := r.client.GetGroup(ctx, key)
+	if errors.Is(err, octoprint.ErrNotFound) {
+		tflog.Debug(ctx, "OctoPrint group is gone, removing it from state", map[string]any{"key": key})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error reading OctoPrint group", fmt.Sprintf("Could not read group %q: %s", key, err))
+		return
+	}
+	resp.Diagnostics.Append(setGroupState(ctx, &resp.State, state.Timeouts, group)...)
+}
+
+func (r *groupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan groupResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	key := plan.Key.ValueString()
+	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Update)
+	resp.Diagnostics.Append(diags...)
+	defer cancel()
+
+	resp.Diagnostics.Append(checkPermissions(ctx, r.client, path.Root("permissions"), plan.Permissions)...)
+	resp.Diagnostics.Append(checkSubgroups(ctx, r.client, nil, path.Root("subgroups"), key, plan.Subgroups)...)
+	update, diags := plan.update(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	group, err := r.client.UpdateGroup(ctx, key, update)
+	if err != nil {
+		resp.Diagnostics.AddError("Error updating OctoPrint group", fmt.Sprintf("Could not update group %q: %s", key, err))
+		return
+	}
+	resp.Diagnostics.Append(setGroupState(ctx, &resp.State, plan.Timeouts, group)...)
+}
+
+func (r *groupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state groupResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	key := state.Key.ValueString()
+	if !state.Removable.ValueBool() {
+		tflog.Info(ctx, "leaving OctoPrint's built-in group on the server", map[string]any{"key": key})
+		return
+	}
+	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Delete)
+	resp.Diagnostics.Append(diags...)
+	defer cancel()
+	err := r.client.DeleteGroup(ctx, key)
+	if err != nil && !errors.Is(err, octoprint.ErrNotFound) {
+		resp.Diagnostics.AddError("Error deleting OctoPrint group", fmt.Sprintf("Could not delete group %q: %s", key, err))
+	}
+}
+
+func (r *groupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !groupKeyPattern.MatchString(req.ID) {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("The import ID is the group's key, which consists of %s; got %q.", groupKeyRule, req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("key"), req.ID)...)
+}
+
+// setGroupState stores the group as OctoPrint reports it.
+func setGroupState(ctx context.Context, state stateSetter, t timeouts.Value, group *octoprint.Group) diag.Diagnostics {
+	attrs, diags := newGroupAttributes(ctx, group)
+	if diags.HasError() {
+		return diags
+	}
+	return append(diags, state.Set(ctx, &groupResourceModel{ID: attrs.Key, groupAttributes: attrs, Timeouts: t})...)
+}

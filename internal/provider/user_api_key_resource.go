@@ -1,0 +1,242 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*userAPIKeyResource)(nil)
+	_ resource.ResourceWithImportState = (*userAPIKeyResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*userAPIKeyResource)(nil)
+)
+
+// NewUserAPIKeyResource returns the octoprint_user_api_key resource.
+func NewUserAPIKeyResource() resource.Resource {
+	return &userAPIKeyResource{}
+}
+
+type userAPIKeyResource struct {
+	resourceBase
+}
+
+type userAPIKeyResourceModel struct {
+	ID       types.String   `tfsdk:"id"`
+	User     types.String   `tfsdk:"user"`
+	Triggers types.Map      `tfsdk:"triggers"`
+	APIKey   types.String   `tfsdk:"api_key"`
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *userAPIKeyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_user_api_key"
+}
+
+func (r *userAPIKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Delete: true}),
+		},
+		MarkdownDescription: "The API key of an OctoPrint user, for a bot: a slicer that uploads, a dashboard, a farm manager such as " +
+			"OctoFarm or FDM Monster, home automation. The key acts with exactly the user's rights, so give each bot its own user " +
+			"in a group with just the permissions it needs.\n\n" +
+			"OctoPrint keeps one key per user. Creating this resource generates a new key, replacing any key the user had; " +
+			"destroying it removes the key, which then stops working. Change a value in `triggers` to rotate the key: the old key " +
+			"is removed and a new one generated.\n\n" +
+			"When the key is regenerated or removed outside Terraform, the next plan shows a new key to generate. " +
+			"The key is kept in state (sensitive): protect the state accordingly.\n\n" +
+			"A key for the user whose API key the provider itself uses is refused at plan time: it would replace the provider's own key.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The user's name.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"user": schema.StringAttribute{
+				MarkdownDescription: "The name of the user the key belongs to, e.g. `octoprint_user.slicer_bot.name`. A new user replaces the key.",
+				Required:            true,
+				Validators:          []validator.String{userNameValidator{}},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"triggers": schema.MapAttribute{
+				MarkdownDescription: "Arbitrary values that rotate the key when any of them changes, e.g. `{ rotated = \"2026-11\" }`.",
+				Optional:            true,
+				ElementType:         types.StringType,
+				PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+			},
+			"api_key": schema.StringAttribute{
+				MarkdownDescription: "The key: send it as the `X-Api-Key` header (or `Authorization: Bearer`).",
+				Computed:            true,
+				Sensitive:           true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+// ModifyPlan refuses a key for the provider's own user: generating it would replace the
+// key the provider is using, and every later request would fail.
+func (r *userAPIKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || r.client == nil {
+		return
+	}
+	var user types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("user"), &user)...)
+	if user.IsUnknown() || resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(r.checkNotProviderUser(ctx, user.ValueString())...)
+}
+
+func (r *userAPIKeyResource) checkNotProviderUser(ctx context.Context, name string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	me, err := r.client.CurrentUser(ctx)
+	if err != nil {
+		diags.AddAttributeError(path.Root("user"), "Error reading the provider's OctoPrint user",
+			"Could not tell whose API key the provider uses: "+err.Error())
+		return diags
+	}
+	if me.Name == name {
+		diags.AddAttributeError(path.Root("user"), "API key of the provider's own user",
+			fmt.Sprintf("The provider's API key belongs to user %q. Generating a key for that user would replace the key the provider "+
+				"is using, and every later request would fail. Manage keys of other users, e.g. a dedicated bot user.", name))
+	}
+	return diags
+}
+
+func (r *userAPIKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan userAPIKeyResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := plan.User.ValueString()
+	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Create)
+	resp.Diagnostics.Append(diags...)
+	defer cancel()
+	// Checked again here: at plan time the name may have been unknown.
+	resp.Diagnostics.Append(r.checkNotProviderUser(ctx, name)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	key, err := r.client.GenerateAPIKey(ctx, name)
+	if errors.Is(err, octoprint.ErrNotFound) {
+		resp.Diagnostics.AddAttributeError(path.Root("user"), "OctoPrint user not found",
+			fmt.Sprintf("Could not generate an API key: the server has no user named %q (names are case-sensitive).", name))
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error creating OctoPrint API key", fmt.Sprintf("Could not generate an API key for user %q: %s", name, err))
+		return
+	}
+	tflog.Debug(ctx, "generated OctoPrint API key", map[string]any{"user": name})
+	plan.ID, plan.APIKey = plan.User, types.StringValue(key)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Read drops the key from state when the user no longer has it: deleted, or its key
+// regenerated or removed outside Terraform. The plan then shows a new key.
+func (r *userAPIKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state userAPIKeyResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := state.User.ValueString()
+	current, err := r.currentKey(ctx, name)
+	if err != nil {
+		resp.Diagnostics.AddError("Error reading OctoPrint API key", fmt.Sprintf("Could not read the API key of user %q: %s", name, err))
+		return
+	}
+	if current != state.APIKey.ValueString() {
+		tflog.Debug(ctx, "OctoPrint user no longer has the key in state, removing it from state", map[string]any{"user": name})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// currentKey returns the user's key, "" when it has none or does not exist.
+func (r *userAPIKeyResource) currentKey(ctx context.Context, name string) (string, error) {
+	user, err := r.client.GetUser(ctx, name)
+	if errors.Is(err, octoprint.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return user.APIKey, nil
+}
+
+// Update changes only the timeouts: every other attribute replaces the key.
+func (r *userAPIKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan userAPIKeyResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Delete removes the key, unless the user holds another one by now (generated outside
+// Terraform, or by this resource's replacement under create_before_destroy).
+func (r *userAPIKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state userAPIKeyResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := state.User.ValueString()
+	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Delete)
+	resp.Diagnostics.Append(diags...)
+	defer cancel()
+	current, err := r.currentKey(ctx, name)
+	if err == nil && current != state.APIKey.ValueString() {
+		tflog.Debug(ctx, "OctoPrint user holds another key, leaving it", map[string]any{"user": name})
+		return
+	}
+	if err == nil {
+		err = r.client.ResetAPIKey(ctx, name)
+	}
+	if err != nil && !errors.Is(err, octoprint.ErrNotFound) {
+		resp.Diagnostics.AddError("Error deleting OctoPrint API key", fmt.Sprintf("Could not remove the API key of user %q: %s", name, err))
+	}
+}
+
+// ImportState adopts the key the user has now.
+func (r *userAPIKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	name := req.ID
+	if problem := userNameProblem(name); problem != "" {
+		resp.Diagnostics.AddError("Invalid import ID", "The import ID is the user's name. "+problem)
+		return
+	}
+	current, err := r.currentKey(ctx, name)
+	switch {
+	case err != nil:
+		resp.Diagnostics.AddError("Error importing OctoPrint API key", fmt.Sprintf("Could not read the API key of user %q: %s", name, err))
+		return
+	case current == "":
+		resp.Diagnostics.AddError("No OctoPrint API key to import",
+			fmt.Sprintf("User %q does not exist or has no API key. Declare the resource without importing it to generate one.", name))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), name)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user"), name)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("api_key"), current)...)
+}
