@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -99,10 +98,11 @@ func (r *groupResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"description": schema.StringAttribute{
-				MarkdownDescription: "A description shown in OctoPrint's interface. Defaults to empty.",
-				Optional:            true,
-				Computed:            true,
-				Default:             stringdefault.StaticString(""),
+				MarkdownDescription: "A description shown in OctoPrint's interface. Defaults to empty; when omitted on an imported built-in group, " +
+					"OctoPrint's own description is kept (it cannot be changed).",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{emptyUnlessBuiltIn{}},
 			},
 			"permissions": schema.SetAttribute{
 				MarkdownDescription: "Keys of the permissions members get, e.g. `CONNECTION`, `FILES_UPLOAD`, `PRINT`. " +
@@ -158,10 +158,15 @@ func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		r.plannedGroups.add(key)
 	}
 
-	if !creating && !state.Changeable.ValueBool() && !plan.sameSettings(state) {
+	switch {
+	case creating:
+	case !state.Changeable.ValueBool() && !plan.sameSettings(state):
 		resp.Diagnostics.AddError("OctoPrint group cannot be changed",
 			fmt.Sprintf("OctoPrint does not let anyone change its built-in group %q: keep its permissions, subgroups, description and default "+
 				"as the server has them (see the plan), or stop managing it.", key))
+	case !state.Removable.ValueBool() && !plan.Description.Equal(state.Description):
+		resp.Diagnostics.AddAttributeError(path.Root("description"), "OctoPrint group description cannot be changed",
+			fmt.Sprintf("OctoPrint keeps the description of its built-in group %q as it is: set it to %q or leave it out.", key, state.Description.ValueString()))
 	}
 	permissionsChange := creating || !plan.Permissions.Equal(state.Permissions) || !plan.Subgroups.Equal(state.Subgroups)
 	if permissionsChange {
@@ -329,6 +334,33 @@ func (r *groupResource) ImportState(ctx context.Context, req resource.ImportStat
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("key"), req.ID)...)
+}
+
+// emptyUnlessBuiltIn plans an omitted description as empty, except on a built-in group,
+// whose description OctoPrint keeps as it is.
+type emptyUnlessBuiltIn struct{}
+
+func (emptyUnlessBuiltIn) Description(context.Context) string {
+	return "an omitted description is empty, or the built-in group's own"
+}
+
+func (m emptyUnlessBuiltIn) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (emptyUnlessBuiltIn) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if !req.ConfigValue.IsNull() {
+		return
+	}
+	resp.PlanValue = types.StringValue("")
+	if req.State.Raw.IsNull() {
+		return
+	}
+	var removable types.Bool
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("removable"), &removable)...)
+	if !removable.IsNull() && !removable.ValueBool() {
+		resp.PlanValue = req.StateValue
+	}
 }
 
 // setGroupState stores the group as OctoPrint reports it.

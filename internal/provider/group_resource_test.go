@@ -1,0 +1,345 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
+)
+
+const groupAddress = "octoprint_group.test"
+
+// groupConfig renders an octoprint_group "test" with the given extra attributes.
+func groupConfig(key, name, attributes string) string {
+	return fmt.Sprintf(`
+resource "octoprint_group" "test" {
+  key  = %q
+  name = %q
+%s
+}
+`, key, name, attributes)
+}
+
+func expectGroup(attr string, value knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(groupAddress, tfjsonpath.New(attr), value)
+}
+
+func expectGroupAction(action plancheck.ResourceActionType) resource.ConfigPlanChecks {
+	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(groupAddress, action)}}
+}
+
+// checkServerGroup compares what OctoPrint itself reports of a group with what is expected.
+func checkServerGroup(t *testing.T, want octoprint.Group) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		g, err := testClient(t).GetGroup(context.Background(), want.Key)
+		if err != nil {
+			return err
+		}
+		if g.Name != want.Name || g.Description != want.Description || g.Default != want.Default ||
+			!sameSet(g.Permissions, want.Permissions) || !sameSet(g.Subgroups, want.Subgroups) {
+			return fmt.Errorf("server has group %+v, want %+v", *g, want)
+		}
+		return nil
+	}
+}
+
+// checkGroupsGone demands a real 404 from the server for each group key.
+func checkGroupsGone(t *testing.T, keys ...string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		for _, key := range keys {
+			_, err := testClient(t).GetGroup(context.Background(), key)
+			switch {
+			case err == nil:
+				return fmt.Errorf("group %q still exists on the server", key)
+			case !errors.Is(err, octoprint.ErrNotFound):
+				return fmt.Errorf("expected 404 for group %q, got: %w", key, err)
+			}
+		}
+		return nil
+	}
+}
+
+func TestAccGroup_lifecycle(t *testing.T) {
+	skipUnlessAcceptance(t)
+	key := acctest.RandomWithPrefix("tf-acc-group")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkGroupsGone(t, key),
+		Steps: []resource.TestStep{
+			{
+				Config: groupConfig(key, "Operators", `
+  description = "Print crew"
+  permissions = ["CONNECTION", "FILES_LIST"]
+  subgroups   = ["readonly"]
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectGroup("id", knownvalue.StringExact(key)),
+					expectGroup("key", knownvalue.StringExact(key)),
+					expectGroup("name", knownvalue.StringExact("Operators")),
+					expectGroup("description", knownvalue.StringExact("Print crew")),
+					expectGroup("permissions", stringSet("CONNECTION", "FILES_LIST")),
+					expectGroup("subgroups", stringSet("readonly")),
+					expectGroup("default", knownvalue.Bool(false)),
+					expectGroup("dangerous", knownvalue.Bool(false)),
+					expectGroup("changeable", knownvalue.Bool(true)),
+					expectGroup("removable", knownvalue.Bool(true)),
+					expectGroup("toggleable", knownvalue.Bool(true)),
+				},
+				Check: checkServerGroup(t, octoprint.Group{Key: key, Name: "Operators", Description: "Print crew",
+					Permissions: []string{"CONNECTION", "FILES_LIST"}, Subgroups: []string{"readonly"}}),
+			},
+			{
+				ResourceName:      groupAddress,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{
+				// Permissions updated in place; a dangerous one makes the group dangerous.
+				Config: groupConfig(key, "Operators", `
+  description = "Print crew, with settings"
+  permissions = ["CONNECTION", "FILES_LIST", "PRINT", "SETTINGS"]
+`),
+				ConfigPlanChecks: expectGroupAction(plancheck.ResourceActionUpdate),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectGroup("permissions", stringSet("CONNECTION", "FILES_LIST", "PRINT", "SETTINGS")),
+					expectGroup("subgroups", knownvalue.SetExact(nil)),
+					expectGroup("dangerous", knownvalue.Bool(true)),
+				},
+				Check: checkServerGroup(t, octoprint.Group{Key: key, Name: "Operators", Description: "Print crew, with settings",
+					Permissions: []string{"CONNECTION", "FILES_LIST", "PRINT", "SETTINGS"}, Subgroups: []string{}}),
+			},
+			{
+				// Permissions changed outside Terraform are drift, corrected in place.
+				PreConfig: func() {
+					_, err := testClient(t).UpdateGroup(context.Background(), key, octoprint.GroupUpdate{
+						Description: "hand-edited", Permissions: []string{"STATUS"}, Subgroups: []string{"users"},
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: groupConfig(key, "Operators", `
+  description = "Print crew"
+  permissions = ["CONNECTION", "FILES_LIST"]
+`),
+				ConfigPlanChecks: expectGroupAction(plancheck.ResourceActionUpdate),
+				Check: checkServerGroup(t, octoprint.Group{Key: key, Name: "Operators", Description: "Print crew",
+					Permissions: []string{"CONNECTION", "FILES_LIST"}, Subgroups: []string{}}),
+			},
+			{
+				// OctoPrint cannot rename a group: a new name replaces it.
+				Config:           groupConfig(key, "Print operators", `permissions = ["CONNECTION"]`),
+				ConfigPlanChecks: expectGroupAction(plancheck.ResourceActionDestroyBeforeCreate),
+				Check: checkServerGroup(t, octoprint.Group{Key: key, Name: "Print operators",
+					Permissions: []string{"CONNECTION"}, Subgroups: []string{}}),
+			},
+			{
+				// Deleted outside Terraform: created again.
+				PreConfig: func() {
+					if err := testClient(t).DeleteGroup(context.Background(), key); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:           groupConfig(key, "Print operators", `permissions = ["CONNECTION"]`),
+				ConfigPlanChecks: expectGroupAction(plancheck.ResourceActionCreate),
+				Check: checkServerGroup(t, octoprint.Group{Key: key, Name: "Print operators",
+					Permissions: []string{"CONNECTION"}, Subgroups: []string{}}),
+			},
+		},
+	})
+}
+
+// A group and its members in one configuration: the group is created first, its
+// members then join it, and destroy runs in the opposite order. A subgroup planned in
+// the same run passes the plan-time check too.
+func TestAccGroup_withMembers(t *testing.T) {
+	skipUnlessAcceptance(t)
+	prefix := acctest.RandomWithPrefix("tf-acc-members")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			if err := checkUsersDestroyed(t)(s); err != nil {
+				return err
+			}
+			return checkGroupsGone(t, prefix+"-viewers", prefix+"-operators")(s)
+		},
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+resource "octoprint_group" "viewers" {
+  key         = "%[1]s-viewers"
+  name        = "Viewers"
+  permissions = ["STATUS", "WEBCAM"]
+}
+
+resource "octoprint_group" "operators" {
+  key         = "%[1]s-operators"
+  name        = "Operators"
+  permissions = ["CONNECTION", "PRINT"]
+  subgroups   = [octoprint_group.viewers.key]
+}
+
+resource "octoprint_user" "operator" {
+  count    = 3
+  name     = "%[1]s-${count.index}"
+  password = "secret"
+  groups   = [octoprint_group.operators.key]
+}
+`, prefix),
+			Check: resource.ComposeTestCheckFunc(
+				checkServerUser(t, prefix+"-0", true, []string{prefix + "-operators"}, []string{}),
+				checkServerUser(t, prefix+"-2", true, []string{prefix + "-operators"}, []string{}),
+				checkServerGroup(t, octoprint.Group{Key: prefix + "-operators", Name: "Operators",
+					Permissions: []string{"CONNECTION", "PRINT"}, Subgroups: []string{prefix + "-viewers"}}),
+			),
+		}},
+	})
+}
+
+// Bad input is refused at plan time, before anything is written.
+func TestAccGroup_invalidInput(t *testing.T) {
+	skipUnlessAcceptance(t)
+	key := acctest.RandomWithPrefix("tf-acc-badgroup")
+	cases := []struct {
+		name, config, err string
+	}{
+		{"unknown permission", groupConfig(key, "G", `permissions = ["PRINT", "print", "NO_SUCH"]`),
+			`(?s)Unknown OctoPrint permission.*"print", "NO_SUCH"`},
+		{"unknown subgroup", groupConfig(key, "G", "permissions = []\nsubgroups = [\"no-such-group\"]"),
+			`(?s)Unknown OctoPrint group.*"no-such-group".*subgroup`},
+		{"itself as subgroup", groupConfig(key, "G", fmt.Sprintf("permissions = []\nsubgroups = [%q]", key)),
+			`(?s)cannot contain itself`},
+		{"key with slash", groupConfig("a/"+key, "G", "permissions = []"), `(?s)key.*must consist of letters`},
+		{"key with space", groupConfig(key+" ", "G", "permissions = []"), `(?s)key.*must consist of letters`},
+		{"empty name", groupConfig(key, "", "permissions = []"), `(?s)name string length must be at least 1`},
+		{"no permissions", groupConfig(key, "G", ""), `(?s)"permissions" is required`},
+		{"built-in", groupConfig("users", "Operator", "permissions = []"), `(?s)built-in\s+groups.*cannot\s+be\s+created.*import`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      tc.config,
+					ExpectError: regexp.MustCompile(tc.err),
+				}},
+				CheckDestroy: checkGroupsGone(t, key),
+			})
+		})
+	}
+}
+
+func TestAccGroup_duplicateKey(t *testing.T) {
+	skipUnlessAcceptance(t)
+	key := acctest.RandomWithPrefix("tf-acc-dupgroup")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				if _, err := testClient(t).AddGroup(context.Background(), octoprint.NewGroup{Key: key, Name: "Hand-made"}); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { _ = testClient(t).DeleteGroup(context.Background(), key) })
+			},
+			Config:      groupConfig(key, "Hand-made", "permissions = []"),
+			ExpectError: regexp.MustCompile(`(?s)already exists.*import`),
+		}},
+	})
+}
+
+// Built-in groups are imported, changed where OctoPrint allows it, and left on the
+// server on destroy. Not parallel: it changes `guests`, which every test shares.
+func TestAccGroup_builtIn(t *testing.T) {
+	skipUnlessAcceptance(t)
+	ctx := context.Background()
+	guests, err := testClient(t).GetGroup(ctx, "guests")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, err := testClient(t).UpdateGroup(ctx, "guests", octoprint.GroupUpdate{
+			Description: guests.Description, Permissions: guests.Permissions, Subgroups: guests.Subgroups, Default: guests.Default,
+		})
+		if err != nil {
+			t.Error(err)
+		}
+	})
+	guestsConfig := func(attributes string) string {
+		return `
+import {
+  to = octoprint_group.test
+  id = "guests"
+}
+` + groupConfig("guests", guests.Name, attributes)
+	}
+	changed := append(slices.Clone(guests.Permissions), "WEBCAM")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		// Still there, as Terraform left it.
+		CheckDestroy: checkServerGroup(t, octoprint.Group{Key: "guests", Name: guests.Name, Description: guests.Description,
+			Permissions: changed, Subgroups: guests.Subgroups}),
+		Steps: []resource.TestStep{
+			{
+				// An import block with the server's values is a no-op; the description
+				// may be left out.
+				Config: guestsConfig("permissions = " + hclList(guests.Permissions)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(groupAddress, plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectGroup("description", knownvalue.StringExact(guests.Description)),
+					expectGroup("removable", knownvalue.Bool(false)),
+					expectGroup("toggleable", knownvalue.Bool(false)),
+				},
+			},
+			{
+				Config:           guestsConfig("permissions = " + hclList(changed)),
+				ConfigPlanChecks: expectGroupAction(plancheck.ResourceActionUpdate),
+				Check: checkServerGroup(t, octoprint.Group{Key: "guests", Name: guests.Name, Description: guests.Description,
+					Permissions: changed, Subgroups: guests.Subgroups}),
+			},
+			{
+				Config:      guestsConfig("description = \"Visitors\"\npermissions = " + hclList(changed)),
+				ExpectError: regexp.MustCompile(`(?s)description cannot be changed.*"guests"`),
+			},
+		},
+	})
+}
+
+// OctoPrint refuses every change to admins and readonly: the plan says so.
+func TestAccGroup_unchangeableBuiltIn(t *testing.T) {
+	skipUnlessAcceptance(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+import {
+  to = octoprint_group.test
+  id = "admins"
+}
+resource "octoprint_group" "test" {
+  key         = "admins"
+  name        = "Admins"
+  permissions = ["ADMIN"]
+}
+`,
+			ExpectError: regexp.MustCompile(`(?s)OctoPrint group cannot be changed.*"admins"`),
+		}},
+	})
+}
+
+// hclList renders strings as an HCL list.
+func hclList(values []string) string {
+	return "[" + quoteAll(values) + "]"
+}
