@@ -1,0 +1,291 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
+)
+
+const apiKeyAddress = "octoprint_user_api_key.test"
+
+// botConfig renders a group with two permissions, a bot user in it, and its API key.
+func botConfig(name, rotation string) string {
+	return fmt.Sprintf(`
+resource "octoprint_group" "bots" {
+  key         = %[1]q
+  name        = "Bots"
+  permissions = ["STATUS", "FILES_LIST"]
+}
+
+resource "octoprint_user" "bot" {
+  name     = %[1]q
+  password = "unused-secret"
+  groups   = [octoprint_group.bots.key]
+}
+
+resource "octoprint_user_api_key" "test" {
+  user     = octoprint_user.bot.name
+  triggers = { rotation = %[2]q }
+}
+`, name, rotation)
+}
+
+// apiKeyIn returns the key in state.
+func apiKeyIn(s *terraform.State) string {
+	if rs, ok := s.RootModule().Resources[apiKeyAddress]; ok {
+		return rs.Primary.Attributes["api_key"]
+	}
+	return ""
+}
+
+// keyOwner asks OctoPrint whose key it is: "" when OctoPrint does not know the key.
+func keyOwner(key string) (*octoprint.CurrentUser, error) {
+	client, err := octoprint.New(octoprint.Config{URL: testURL(), APIKey: key, UserAgent: "acceptance-tests"})
+	if err != nil {
+		return nil, err
+	}
+	return client.CurrentUser(context.Background())
+}
+
+// statusWith returns the status of a GET made with the key.
+func statusWith(key, path string) (int, error) {
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, testURL()+path, nil)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("X-Api-Key", key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// checkKeyActsAs demands that the key in state acts as the user with exactly the given
+// permissions: it may list files, and may neither read settings nor list users.
+func checkKeyActsAs(name string, permissions ...string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		key := apiKeyIn(s)
+		me, err := keyOwner(key)
+		if err != nil {
+			return err
+		}
+		if me.Name != name || !sameSet(me.Permissions, permissions) {
+			return fmt.Errorf("key acts as %q with %v, want %q with %v", me.Name, me.Permissions, name, permissions)
+		}
+		for path, want := range map[string]int{"/api/files": 200, "/api/settings": 403, "/api/access/users": 403} {
+			got, err := statusWith(key, path)
+			if err != nil {
+				return err
+			}
+			if got != want {
+				return fmt.Errorf("GET %s with the key answered %d, want %d", path, got, want)
+			}
+		}
+		return nil
+	}
+}
+
+// checkKeyDead demands that OctoPrint no longer knows the key.
+func checkKeyDead(key *string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if *key == "" {
+			return fmt.Errorf("no key recorded")
+		}
+		me, err := keyOwner(*key)
+		if err != nil {
+			return err
+		}
+		if me.Name != "" {
+			return fmt.Errorf("the old key still works, as user %q", me.Name)
+		}
+		return nil
+	}
+}
+
+func recordKey(key *string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		*key = apiKeyIn(s)
+		return nil
+	}
+}
+
+func TestAccUserAPIKey_lifecycle(t *testing.T) {
+	skipUnlessAcceptance(t)
+	name := acctest.RandomWithPrefix("tf-acc-bot")
+	var first, second, outside, last string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy: resource.ComposeTestCheckFunc(
+			checkKeyDead(&last),
+			checkUsersDestroyed(t),
+			checkGroupsGone(t, name),
+		),
+		Steps: []resource.TestStep{
+			{
+				Config: botConfig(name, "1"),
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(apiKeyAddress, "id", name),
+					resource.TestCheckResourceAttr(apiKeyAddress, "user", name),
+					resource.TestMatchResourceAttr(apiKeyAddress, "api_key", regexp.MustCompile(`^\S{20,}$`)),
+					checkKeyActsAs(name, "STATUS", "FILES_LIST"),
+					recordKey(&first),
+				),
+			},
+			{
+				ResourceName:            apiKeyAddress,
+				ImportState:             true,
+				ImportStateId:           name,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"triggers"},
+			},
+			{
+				// Rotation: the old key stops working.
+				Config:           botConfig(name, "2"),
+				ConfigPlanChecks: apiKeyAction(plancheck.ResourceActionDestroyBeforeCreate),
+				Check: resource.ComposeTestCheckFunc(
+					checkKeyActsAs(name, "STATUS", "FILES_LIST"),
+					checkKeyDead(&first),
+					recordKey(&second),
+				),
+			},
+			{
+				// Regenerated outside Terraform: the plan shows a new key, and the one made
+				// outside stops working.
+				PreConfig: func() {
+					var err error
+					if outside, err = testClient(t).GenerateAPIKey(context.Background(), name); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:           botConfig(name, "2"),
+				ConfigPlanChecks: apiKeyAction(plancheck.ResourceActionCreate),
+				Check: resource.ComposeTestCheckFunc(
+					checkKeyActsAs(name, "STATUS", "FILES_LIST"),
+					checkKeyDead(&second),
+					checkKeyDead(&outside),
+					recordKey(&last),
+				),
+			},
+			{
+				// Removed outside Terraform: a new key again.
+				PreConfig: func() {
+					if err := testClient(t).ResetAPIKey(context.Background(), name); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:           botConfig(name, "2"),
+				ConfigPlanChecks: apiKeyAction(plancheck.ResourceActionCreate),
+				Check: resource.ComposeTestCheckFunc(
+					checkKeyActsAs(name, "STATUS", "FILES_LIST"),
+					checkKeyDead(&last),
+					recordKey(&last),
+				),
+			},
+		},
+	})
+}
+
+func apiKeyAction(action plancheck.ResourceActionType) resource.ConfigPlanChecks {
+	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(apiKeyAddress, action)}}
+}
+
+// Destroying the key alone (the user stays) makes it stop working.
+func TestAccUserAPIKey_destroyKillsKey(t *testing.T) {
+	skipUnlessAcceptance(t)
+	name := acctest.RandomWithPrefix("tf-acc-botkey")
+	ctx := context.Background()
+	var key string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			defer func() { _ = testClient(t).DeleteUser(ctx, name) }()
+			if err := checkKeyDead(&key)(s); err != nil {
+				return err
+			}
+			u, err := testClient(t).GetUser(ctx, name)
+			if err != nil {
+				return err
+			}
+			if u.APIKey != "" {
+				return fmt.Errorf("user %q still has an API key", name)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				if _, err := testClient(t).AddUser(ctx, octoprint.NewUser{Name: name, Password: "x", Active: true}); err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config: fmt.Sprintf(`
+resource "octoprint_user_api_key" "test" {
+  user = %q
+}
+`, name),
+			Check: recordKey(&key),
+		}},
+	})
+}
+
+func TestAccUserAPIKey_invalidInput(t *testing.T) {
+	skipUnlessAcceptance(t)
+	missing := acctest.RandomWithPrefix("tf-acc-nobody")
+	admin := "admin"
+	if testServer != nil {
+		admin = testServer.AdminName
+	}
+	cases := []struct {
+		name, user, err string
+	}{
+		{"provider's own user", admin, `(?s)API key of the provider's own user.*"` + admin + `"`},
+		{"no such user", missing, `(?s)OctoPrint user not found.*"` + missing + `"`},
+		{"bad name", " " + missing, `(?s)Invalid OctoPrint user name`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      fmt.Sprintf("resource \"octoprint_user_api_key\" \"test\" {\n  user = %q\n}\n", tc.user),
+					ExpectError: regexp.MustCompile(tc.err),
+				}},
+			})
+		})
+	}
+}
+
+// Importing a user without a key says so.
+func TestAccUserAPIKey_importWithoutKey(t *testing.T) {
+	skipUnlessAcceptance(t)
+	name := acctest.RandomWithPrefix("tf-acc-nokey")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkUsersDestroyed(t),
+		Steps: []resource.TestStep{
+			{Config: userConfig(name, `password = "x"`)},
+			{
+				Config: userConfig(name, `password = "x"`) + fmt.Sprintf(`
+resource "octoprint_user_api_key" "test" {
+  user = %q
+}
+`, name),
+				ResourceName:  apiKeyAddress,
+				ImportState:   true,
+				ImportStateId: name,
+				ExpectError:   regexp.MustCompile(`(?s)No OctoPrint API key to import.*has\s+no\s+API\s+key`),
+			},
+		},
+	})
+}
+
