@@ -288,4 +288,3 @@ resource "octoprint_user_api_key" "test" {
 		},
 	})
 }
-
