@@ -41,14 +41,25 @@ resource "octoprint_user" "farm_admin" {
   groups              = ["admins", "users"]
 }
 
-# Operators may connect, upload, print and watch the webcam (OctoPrint's "users" group).
+# What an operator may do: connect, upload, print and watch, but not change the
+# server's settings. Read-only rights (status, file list, webcam, ...) come from the
+# built-in readonly group.
+resource "octoprint_group" "operators" {
+  key         = "operators"
+  name        = "Operators"
+  description = "Run print jobs"
+  permissions = ["CONNECTION", "CONTROL", "FILES_UPLOAD", "FILES_SELECT", "FILES_DELETE", "PRINT"]
+  subgroups   = ["readonly"]
+}
+
 resource "octoprint_user" "operator" {
   for_each = local.operators
 
   name                = each.key
   password_wo         = var.initial_password
   password_wo_version = var.password_version
-  groups              = ["users"]
+  # A reference, not "operators": the group is then created first and deleted last.
+  groups = [octoprint_group.operators.key]
 }
 
 # A former operator keeps the account, for the print history, but can no longer log in.
@@ -57,7 +68,22 @@ resource "octoprint_user" "former_operator" {
   password_wo         = var.initial_password
   password_wo_version = var.password_version
   active              = false
-  groups              = ["users"]
+  groups              = [octoprint_group.operators.key]
+}
+
+# The slicer uploads and starts jobs through the API, as an operator: its own user,
+# so that its key can be rotated or revoked alone.
+resource "octoprint_user" "slicer" {
+  name                = "slicer-bot"
+  password_wo         = var.initial_password
+  password_wo_version = var.password_version
+  groups              = [octoprint_group.operators.key]
+}
+
+resource "octoprint_user_api_key" "slicer" {
+  user = octoprint_user.slicer.name
+  # Change the value to rotate the key.
+  triggers = { rotation = "2026-11" }
 }
 
 # A read-only viewer for the lobby screen: status and webcam, nothing else.
@@ -76,6 +102,7 @@ data "octoprint_users" "all" {
     octoprint_user.operator,
     octoprint_user.former_operator,
     octoprint_user.viewer,
+    octoprint_user.slicer,
   ]
 }
 
@@ -87,4 +114,10 @@ output "admins" {
 output "inactive" {
   description = "Accounts that cannot log in."
   value       = [for u in data.octoprint_users.all.users : u.name if !u.active]
+}
+
+output "slicer_api_key" {
+  description = "The slicer's API key: `tofu output -raw slicer_api_key`."
+  value       = octoprint_user_api_key.slicer.api_key
+  sensitive   = true
 }

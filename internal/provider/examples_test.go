@@ -11,6 +11,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
 )
 
 // The examples are applied as a reader applies them: the provider binary built from this
@@ -140,7 +143,7 @@ func writeFile(t *testing.T, name, content string) {
 func TestAccExample_printFarm(t *testing.T) {
 	skipUnlessAcceptance(t)
 	r := newExampleRunner(t, "print-farm")
-	users := []string{"farm-admin", "alice", "bob", "carol", "dave", "lobby-screen"}
+	users := []string{"farm-admin", "alice", "bob", "carol", "dave", "lobby-screen", "slicer-bot"}
 	t.Cleanup(func() {
 		r.tofu(map[string]string{"initial_password": "unused"}, "destroy", "-auto-approve", "-input=false", "-no-color")
 	})
@@ -150,13 +153,18 @@ func TestAccExample_printFarm(t *testing.T) {
 	r.env = append(r.env, "TF_LOG=TRACE", "TF_LOG_PATH="+logFile)
 	r.apply(map[string]string{"initial_password": "first-password"})
 	r.env = r.env[:len(r.env)-2]
-	checkLogHasNoSecrets(t, logFile, "first-password", os.Getenv(EnvAPIKey))
+	applied := r.output
+	slicerKey := r.outputRaw("slicer_api_key")
+	checkLogHasNoSecrets(t, logFile, "first-password", os.Getenv(EnvAPIKey), slicerKey)
+	if strings.Contains(applied, slicerKey) {
+		t.Error("the apply output holds the slicer's API key")
+	}
 	// Nor the plan output of that apply, nor the state: the password is write-only.
 	state, err := os.ReadFile(filepath.Join(r.dir, "terraform.tfstate"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for where, text := range map[string]string{"the plan output": r.output, "the state": string(state)} {
+	for where, text := range map[string]string{"the plan output": applied, "the state": string(state)} {
 		if strings.Contains(text, "first-password") || strings.Contains(text, os.Getenv(EnvAPIKey)) {
 			t.Errorf("%s holds a secret", where)
 		}
@@ -166,8 +174,11 @@ func TestAccExample_printFarm(t *testing.T) {
 	}
 	runChecks(t,
 		checkServerUser(t, "farm-admin", true, []string{"admins", "users"}, []string{}),
-		checkServerUser(t, "alice", true, []string{"users"}, []string{}),
-		checkServerUser(t, "dave", false, []string{"users"}, []string{}),
+		checkServerUser(t, "alice", true, []string{"operators"}, []string{}),
+		checkServerUser(t, "dave", false, []string{"operators"}, []string{}),
+		checkServerGroup(t, octoprint.Group{Key: "operators", Name: "Operators", Description: "Run print jobs",
+			Permissions: []string{"CONNECTION", "CONTROL", "FILES_UPLOAD", "FILES_SELECT", "FILES_DELETE", "PRINT"}, Subgroups: []string{"readonly"}}),
+		checkKeyOwner(slicerKey, "slicer-bot", true),
 		checkServerUser(t, "lobby-screen", true, []string{"readonly"}, []string{"WEBCAM"}),
 		checkLogin("carol", "first-password", true),
 		checkLogin("dave", "first-password", false),
@@ -184,6 +195,33 @@ func TestAccExample_printFarm(t *testing.T) {
 		if err := checkUserGone(t, name); err != nil {
 			t.Error(err)
 		}
+	}
+	runChecks(t, checkGroupsGone(t, "operators"), checkKeyOwner(slicerKey, "", false))
+}
+
+// outputRaw returns an output's value, sensitive ones included.
+func (r *tofuRunner) outputRaw(name string) string {
+	r.t.Helper()
+	if code := r.tofu(nil, "output", "-raw", name); code != 0 || r.output == "" {
+		r.t.Fatalf("tofu output %s: exit code %d, %d bytes", name, code, len(r.output))
+	}
+	return r.output
+}
+
+// checkKeyOwner demands that an API key acts as the named user (works), or that
+// OctoPrint no longer knows it.
+func checkKeyOwner(key, name string, works bool) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		me, err := keyOwner(key)
+		switch {
+		case err != nil:
+			return err
+		case works && me.Name != name:
+			return fmt.Errorf("the key acts as %q, want %q", me.Name, name)
+		case !works && me.Name != "":
+			return fmt.Errorf("the key still works, as user %q", me.Name)
+		}
+		return nil
 	}
 }
 
