@@ -74,10 +74,13 @@ func (r *userAPIKeyResource) Schema(ctx context.Context, _ resource.SchemaReques
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"triggers": schema.MapAttribute{
-				MarkdownDescription: "Arbitrary values that rotate the key when any of them changes, e.g. `{ rotated = \"2026-11\" }`.",
+				MarkdownDescription: "Arbitrary values that rotate the key when any of them changes, e.g. `{ rotation = \"2026-11\" }`. " +
+					"After an import, the first apply adopts the configured triggers without rotating the key.",
 				Optional:            true,
 				ElementType:         types.StringType,
-				PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(replaceUnlessImported,
+					"A change rotates the key, except the first one after an import, which adopts the configuration's triggers.",
+					"A change rotates the key, except the first one after an import, which adopts the configuration's triggers.")},
 			},
 			"api_key": schema.StringAttribute{
 				MarkdownDescription: "The key: send it as the `X-Api-Key` header (or `Authorization: Bearer`).",
@@ -184,7 +187,20 @@ func (r *userAPIKeyResource) currentKey(ctx context.Context, name string) (strin
 	return user.APIKey, nil
 }
 
-// Update changes only the timeouts: every other attribute replaces the key.
+// importedKey marks, in private state, a key adopted by import whose triggers are not
+// known yet.
+const importedKey = "imported"
+
+// replaceUnlessImported rotates the key when its triggers change, but not when an
+// imported key first gets the configuration's triggers.
+func replaceUnlessImported(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
+	imported, diags := req.Private.GetKey(ctx, importedKey)
+	resp.Diagnostics.Append(diags...)
+	resp.RequiresReplace = !(req.StateValue.IsNull() && imported != nil)
+}
+
+// Update only records new timeouts, or the triggers of an imported key: every other
+// change replaces the key.
 func (r *userAPIKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan userAPIKeyResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -192,6 +208,9 @@ func (r *userAPIKeyResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if !plan.Triggers.IsNull() {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
+	}
 }
 
 // Delete removes the key, unless the user holds another one by now (generated outside
@@ -239,4 +258,5 @@ func (r *userAPIKeyResource) ImportState(ctx context.Context, req resource.Impor
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), name)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user"), name)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("api_key"), current)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte("true"))...)
 }

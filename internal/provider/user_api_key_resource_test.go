@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
@@ -106,6 +107,17 @@ func checkKeyDead(key *string) resource.TestCheckFunc {
 	}
 }
 
+// checkKeyStill demands that the recorded key still works as the user and, when the
+// state holds a key, that it is the recorded one.
+func checkKeyStill(key *string, name string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		if got := apiKeyIn(s); got != "" && got != *key {
+			return fmt.Errorf("the key in state changed")
+		}
+		return checkKeyOwner(*key, name, true)(s)
+	}
+}
+
 func recordKey(key *string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		*key = apiKeyIn(s)
@@ -150,6 +162,35 @@ func TestAccUserAPIKey_lifecycle(t *testing.T) {
 					checkKeyActsAs(name, "STATUS", "FILES_LIST"),
 					checkKeyDead(&first),
 					recordKey(&second),
+				),
+			},
+			{
+				// Forgotten without being destroyed...
+				Config: strings.Replace(botConfig(name, "2"), `resource "octoprint_user_api_key" "test"`, `locals`, 1) + `
+removed {
+  from = octoprint_user_api_key.test
+  lifecycle {
+    destroy = false
+  }
+}
+`,
+				Check: checkKeyStill(&second, name),
+			},
+			{
+				// ...then imported: it adopts the key, and the configuration's triggers
+				// without rotating it.
+				Config:             botConfig(name, "2"),
+				ResourceName:       apiKeyAddress,
+				ImportState:        true,
+				ImportStateId:      name,
+				ImportStatePersist: true,
+			},
+			{
+				Config:           botConfig(name, "2"),
+				ConfigPlanChecks: apiKeyAction(plancheck.ResourceActionUpdate),
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(apiKeyAddress, "triggers.rotation", "2"),
+					checkKeyStill(&second, name),
 				),
 			},
 			{

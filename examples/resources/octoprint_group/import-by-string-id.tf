@@ -1,0 +1,4 @@
+import {
+  to = octoprint_group.operators
+  id = "operators"
+}

@@ -1,0 +1,2 @@
+# A user is imported by its name.
+terraform import octoprint_user.alice alice

@@ -1,0 +1,4 @@
+import {
+  to = octoprint_user_api_key.dashboard
+  id = "dashboard-bot"
+}
