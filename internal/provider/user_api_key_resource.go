@@ -76,8 +76,8 @@ func (r *userAPIKeyResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"triggers": schema.MapAttribute{
 				MarkdownDescription: "Arbitrary values that rotate the key when any of them changes, e.g. `{ rotation = \"2026-11\" }`. " +
 					"After an import, the first apply adopts the configured triggers without rotating the key.",
-				Optional:            true,
-				ElementType:         types.StringType,
+				Optional:    true,
+				ElementType: types.StringType,
 				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(replaceUnlessImported,
 					"A change rotates the key, except the first one after an import, which adopts the configuration's triggers.",
 					"A change rotates the key, except the first one after an import, which adopts the configuration's triggers.")},
