@@ -69,12 +69,21 @@ for u in sorted(json.load(sys.stdin)["users"], key=lambda u: u["name"]):
                  ",".join(sorted(u["groups"])), ",".join(sorted(u["permissions"]))))
 '
 
+log "the slicer bot's API key, as OctoPrint sees it"
+slicer_key=$("$tofu" -chdir="$demo/work" output -raw slicer_api_key)
+curl -fsS -H "X-Api-Key: $slicer_key" "$OCTOPRINT_URL/api/currentuser" | python3 -c '
+import json, sys
+me = json.load(sys.stdin)
+print("acts as %s, with %s" % (me["name"], ", ".join(sorted(me["permissions"]))))
+'
+
 cat <<MSG
 
 OctoPrint is running at $OCTOPRINT_URL (PID $OCTOPRINT_PID), base directory $server_dir.
   API key of its admin:  $OCTOPRINT_API_KEY
   web login:             admin / $OCTOPRINT_ADMIN_PASSWORD
   new users' password:   $TF_VAR_initial_password
+  slicer bot's API key:  $tofu -chdir=$demo/work output -raw slicer_api_key
 To use it with OpenTofu yourself:
   export OCTOPRINT_URL=$OCTOPRINT_URL OCTOPRINT_API_KEY=$OCTOPRINT_API_KEY TF_CLI_CONFIG_FILE=$demo/tofurc TF_VAR_initial_password=$TF_VAR_initial_password
   $tofu -chdir=$demo/work plan
