@@ -189,6 +189,7 @@ func (p *octoprintProvider) Configure(ctx context.Context, req provider.Configur
 func (p *octoprintProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewUserResource,
+		NewUserSettingsResource,
 	}
 }
 
@@ -196,6 +197,7 @@ func (p *octoprintProvider) DataSources(context.Context) []func() datasource.Dat
 	return []func() datasource.DataSource{
 		NewUserDataSource,
 		NewUsersDataSource,
+		NewUserSettingsDataSource,
 	}
 }
 
