@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
 )
 
 // The examples are applied as a reader applies them: the provider binary built from this
@@ -172,6 +174,12 @@ func TestAccExample_printFarm(t *testing.T) {
 		checkLogin("carol", "first-password", true),
 		checkLogin("dave", "first-password", false),
 	)
+	for _, operator := range []string{"alice", "bob", "carol"} {
+		runChecks(t, checkServerSettings(t, operator, map[string]string{
+			"interface": `{"language":"en"}`,
+			"plugins":   `{"dashboard":{"showWebCam":true,"temperatureSensors":["tool0","bed"]}}`,
+		}))
+	}
 
 	// A new password_version sends the new initial password to every account.
 	r.apply(map[string]string{"initial_password": "second-password", "password_version": "2"})
@@ -204,4 +212,57 @@ func checkLogHasNoSecrets(t *testing.T, logFile string, secrets ...string) {
 			t.Errorf("the TRACE log contains the secret %.3s...", secret)
 		}
 	}
+}
+
+// The octoprint_user_settings examples, applied as written to a user alice made beside
+// them: the resource, then its import block, then the data source.
+func TestAccExample_userSettings(t *testing.T) {
+	skipUnlessAcceptance(t)
+	addUserOutside(t, octoprint.NewUser{Name: "alice", Password: "x", Active: true})
+	r := newExampleRunner(t, "resources/octoprint_user_settings")
+	writeFile(t, filepath.Join(r.dir, "versions.tf"), `terraform {
+  required_providers {
+    octoprint = { source = "octoprint-terraform/octoprint" }
+  }
+}
+`)
+	importBlock := filepath.Join(r.dir, "import-by-block.tf")
+	importConfig, err := os.ReadFile(importBlock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(importBlock); err != nil {
+		t.Fatal(err)
+	}
+	managed := map[string]string{
+		"interface": `{"language":"de"}`,
+		"plugins":   `{"dashboard":{"showWebCam":true,"temperatureSensors":["tool0","bed"]}}`,
+	}
+	r.apply(nil)
+	runChecks(t, checkServerSettings(t, "alice", managed))
+
+	// Forgotten, then imported again by the import block: nothing else to do.
+	if code := r.tofu(nil, "state", "rm", "octoprint_user_settings.example"); code != 0 {
+		t.Fatalf("state rm failed with exit code %d", code)
+	}
+	writeFile(t, importBlock, string(importConfig))
+	r.apply(nil)
+	if !strings.Contains(r.output, "1 imported, 0 added, 0 changed, 0 destroyed") {
+		t.Errorf("the import block did not import alone:\n%s", r.output)
+	}
+
+	dataSource, err := os.ReadFile(filepath.Join("..", "..", "examples", "data-sources", "octoprint_user_settings", "data-source.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(r.dir, "data-source.tf"), string(dataSource))
+	r.apply(nil)
+	if r.tofu(nil, "output", "-raw", "alice_language"); strings.TrimSpace(r.output) != "de" {
+		t.Errorf("alice_language is %q, want de", r.output)
+	}
+
+	if code := r.tofu(nil, "destroy", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("destroy failed with exit code %d", code)
+	}
+	runChecks(t, checkServerSettings(t, "alice", map[string]string{"interface": "null", "plugins": "null"}))
 }

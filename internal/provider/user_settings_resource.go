@@ -69,7 +69,8 @@ func (r *userSettingsResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"to `null`: OctoPrint has no call that deletes a key.\n\n" +
 			"Key order, white space and number spelling (`1`, `1.0`, `1e0`) in `settings` never make a difference, nor does " +
 			"the way OctoPrint writes values back. The user must exist; it is not created. " +
-			"Import with the user's name: every top-level key the user has then becomes managed.\n\n" +
+			"Import with the user's name: every top-level key the user has then becomes managed, so a key left out of the " +
+			"configuration is set to `null` by the next apply (the plan shows it).\n\n" +
 			"The `timeouts` block bounds create, update and delete (5 minutes each by default), retries included.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
