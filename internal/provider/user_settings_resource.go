@@ -130,33 +130,12 @@ func (r *userSettingsResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	name := plan.User.ValueString()
 	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Create)
 	resp.Diagnostics.Append(diags...)
 	defer cancel()
-	settings, err := settingsObject([]byte(plan.Settings.ValueString()))
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("settings"), "Error creating OctoPrint user settings",
-			fmt.Sprintf("Could not set the settings of user %q: %s", name, err))
-		return
+	if !resp.Diagnostics.HasError() {
+		r.save(ctx, &resp.State, &resp.Diagnostics, jsontypes.NewNormalizedNull(), plan)
 	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	err = r.client.SaveUserSettings(ctx, name, settings)
-	if errors.Is(err, octoprint.ErrNotFound) {
-		resp.Diagnostics.AddAttributeError(path.Root("user"), "OctoPrint user not found",
-			fmt.Sprintf("Could not set the settings of user %q: the server has no user of that name (names are case-sensitive). "+
-				"Create the user first, for example with an octoprint_user resource whose name this resource's `user` refers to.", name))
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Error creating OctoPrint user settings", fmt.Sprintf("Could not set the settings of user %q: %s", name, err))
-		return
-	}
-	tflog.Debug(ctx, "set OctoPrint user settings", map[string]any{"name": name, "keys": slices.Sorted(maps.Keys(settings))})
-	r.readBack(ctx, &resp.State, &resp.Diagnostics, plan, "Error creating OctoPrint user settings")
 }
 
 func (r *userSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -173,11 +152,10 @@ func (r *userSettingsResource) Read(ctx context.Context, req resource.ReadReques
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	if err != nil {
-		resp.Diagnostics.AddError("Error reading OctoPrint user settings", fmt.Sprintf("Could not read the settings of user %q: %s", name, err))
-		return
+	var model userSettingsResourceModel
+	if err == nil {
+		model, err = newUserSettingsModel(state, user.Settings)
 	}
-	model, err := newUserSettingsModel(state, user.Settings)
 	if err != nil {
 		resp.Diagnostics.AddError("Error reading OctoPrint user settings", fmt.Sprintf("Could not read the settings of user %q: %s", name, err))
 		return
@@ -192,37 +170,71 @@ func (r *userSettingsResource) Update(ctx context.Context, req resource.UpdateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	name := plan.User.ValueString()
 	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Update)
 	resp.Diagnostics.Append(diags...)
 	defer cancel()
+	if !resp.Diagnostics.HasError() {
+		r.save(ctx, &resp.State, &resp.Diagnostics, state.Settings, plan)
+	}
+}
+
+// save sends the one PATCH that turns the managed settings had (null on create: none)
+// into those of plan, then stores what OctoPrint holds. It reads back this one user's
+// settings: the write made the shared user list out of date, and reloading the whole
+// list after each of a farm's writes would cost far more.
+func (r *userSettingsResource) save(ctx context.Context, state stateSetter, diags *diag.Diagnostics, had jsontypes.Normalized, plan userSettingsResourceModel) {
+	name := plan.User.ValueString()
+	title, verb := "Error updating OctoPrint user settings", "update"
+	if had.IsNull() {
+		title, verb = "Error creating OctoPrint user settings", "set"
+	}
+	fail := func(err error) {
+		diags.AddError(title, fmt.Sprintf("Could not %s the settings of user %q: %s", verb, name, err))
+	}
 	want, err := settingsObject([]byte(plan.Settings.ValueString()))
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("settings"), "Error updating OctoPrint user settings",
-			fmt.Sprintf("Could not update the settings of user %q: %s", name, err))
+		fail(err)
 		return
 	}
-	had, err := settingsObject([]byte(state.Settings.ValueString()))
+	old, err := settingsObject([]byte(had.ValueString()))
 	if err != nil {
-		resp.Diagnostics.AddError("Error updating OctoPrint user settings", fmt.Sprintf("Could not update the settings of user %q: %s", name, err))
+		fail(err)
 		return
 	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	changes := settingsChanges(had, want)
-	if len(changes) == 0 {
+	changes := settingsChanges(old, want)
+	if len(changes) == 0 && !had.IsNull() {
 		// Nothing for OctoPrint (only the timeouts changed): the plan is the new state.
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		diags.Append(state.Set(ctx, &plan)...)
 		return
 	}
-	if err := r.client.SaveUserSettings(ctx, name, changes); err != nil {
-		resp.Diagnostics.AddError("Error updating OctoPrint user settings", fmt.Sprintf("Could not update the settings of user %q: %s", name, err))
+	// Sent on create even when empty: OctoPrint then says whether the user exists.
+	err = r.client.SaveUserSettings(ctx, name, changes)
+	if errors.Is(err, octoprint.ErrNotFound) {
+		diags.AddAttributeError(path.Root("user"), "OctoPrint user not found",
+			fmt.Sprintf("Could not %s the settings of user %q: the server has no user of that name (names are case-sensitive). "+
+				"Create the user first, for example with an octoprint_user resource whose name this resource's `user` refers to.", verb, name))
 		return
 	}
-	tflog.Debug(ctx, "updated OctoPrint user settings", map[string]any{"name": name, "keys": slices.Sorted(maps.Keys(changes))})
-	r.readBack(ctx, &resp.State, &resp.Diagnostics, plan, "Error updating OctoPrint user settings")
+	if err != nil {
+		fail(err)
+		return
+	}
+	tflog.Debug(ctx, "saved OctoPrint user settings", map[string]any{"name": name, "keys": slices.Sorted(maps.Keys(changes))})
+
+	settings, err := r.client.GetUserSettings(ctx, name)
+	var raw []byte
+	if err == nil {
+		raw, err = json.Marshal(settings)
+	}
+	var model userSettingsResourceModel
+	if err == nil {
+		model, err = newUserSettingsModel(plan, raw)
+	}
+	if err != nil {
+		fail(fmt.Errorf("reading them back: %w", err))
+		return
+	}
+	diags.Append(state.Set(ctx, &model)...)
 }
 
 // settingsChanges is the one PATCH body that turns the managed keys had into want: the
@@ -282,27 +294,6 @@ func (r *userSettingsResource) ImportState(ctx context.Context, req resource.Imp
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user"), req.ID)...)
-}
-
-// readBack stores the settings as OctoPrint holds them after a write. It asks for this
-// one user's settings: the write made the shared user list out of date, and reloading
-// the whole list after each of a farm's writes would cost far more.
-func (r *userSettingsResource) readBack(ctx context.Context, state stateSetter, diags *diag.Diagnostics, plan userSettingsResourceModel, title string) {
-	name := plan.User.ValueString()
-	settings, err := r.client.GetUserSettings(ctx, name)
-	var raw []byte
-	if err == nil {
-		raw, err = json.Marshal(settings)
-	}
-	var model userSettingsResourceModel
-	if err == nil {
-		model, err = newUserSettingsModel(plan, raw)
-	}
-	if err != nil {
-		diags.AddError(title, fmt.Sprintf("Could not read back the settings of user %q: %s", name, err))
-		return
-	}
-	diags.Append(state.Set(ctx, &model)...)
 }
 
 // newUserSettingsModel maps a user's settings, as OctoPrint reports them, to the model:
