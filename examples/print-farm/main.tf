@@ -31,6 +31,15 @@ variable "password_version" {
 
 locals {
   operators = toset(["alice", "bob", "carol"])
+
+  # Settings every operator shares. Each top-level key is set as a whole; the operators'
+  # other settings, made in OctoPrint's interface, are left alone.
+  operator_settings = {
+    interface = { language = "en" }
+    plugins = {
+      dashboard = { showWebCam = true, temperatureSensors = ["tool0", "bed"] }
+    }
+  }
 }
 
 # The farm's administrator: full rights through the admins group.
@@ -60,6 +69,13 @@ resource "octoprint_user" "operator" {
   password_wo_version = var.password_version
   # A reference, not "operators": the group is then created first and deleted last.
   groups = [octoprint_group.operators.key]
+}
+
+resource "octoprint_user_settings" "operator" {
+  for_each = octoprint_user.operator
+
+  user     = each.value.name
+  settings = jsonencode(local.operator_settings)
 }
 
 # A former operator keeps the account, for the print history, but can no longer log in.

@@ -183,6 +183,12 @@ func TestAccExample_printFarm(t *testing.T) {
 		checkLogin("carol", "first-password", true),
 		checkLogin("dave", "first-password", false),
 	)
+	for _, operator := range []string{"alice", "bob", "carol"} {
+		runChecks(t, checkServerSettings(t, operator, map[string]string{
+			"interface": `{"language":"en"}`,
+			"plugins":   `{"dashboard":{"showWebCam":true,"temperatureSensors":["tool0","bed"]}}`,
+		}))
+	}
 
 	// A new password_version sends the new initial password to every account.
 	r.apply(map[string]string{"initial_password": "second-password", "password_version": "2"})

@@ -192,6 +192,7 @@ func (p *octoprintProvider) Resources(context.Context) []func() resource.Resourc
 		NewUserResource,
 		NewGroupResource,
 		NewUserAPIKeyResource,
+		NewUserSettingsResource,
 	}
 }
 
@@ -201,6 +202,7 @@ func (p *octoprintProvider) DataSources(context.Context) []func() datasource.Dat
 		NewUsersDataSource,
 		NewGroupsDataSource,
 		NewPermissionsDataSource,
+		NewUserSettingsDataSource,
 	}
 }
 

@@ -16,7 +16,8 @@ import (
 // OctoPrint >= 1.10 loses users when writes overlap (a deleted user comes back, a new one
 // goes missing). OpenTofu applies many resources at once: with the provider's serialized
 // and checked writes, 100 users applied with -parallelism=20 must all be on the server,
-// exactly as declared, after OctoPrint restarts; and all gone after the destroy.
+// exactly as declared, settings included, after OctoPrint restarts; and all gone after
+// the destroy.
 func TestAccUser_parallelApply(t *testing.T) {
 	skipUnlessAcceptance(t)
 	const count = 100
@@ -25,8 +26,17 @@ func TestAccUser_parallelApply(t *testing.T) {
   groups      = count.index % 2 == 0 ? ["users"] : ["readonly"]
   permissions = count.index % 3 == 0 ? ["WEBCAM"] : []
 `)
+	// Each user also gets settings: twice the writes, all serialized with the users' own.
+	writeFile(t, r.dir+"/settings.tf", fmt.Sprintf(`
+resource "octoprint_user_settings" "many" {
+  count    = %d
+  user     = octoprint_user.many[count.index].name
+  settings = jsonencode({ interface = { language = "de" }, slot = count.index })
+}
+`, count))
 	want := func(i int) octoprint.User {
-		u := octoprint.User{Name: fmt.Sprintf("%s-%d", prefix, i), Active: i%5 != 0, Groups: []string{"readonly"}, Permissions: []string{}}
+		u := octoprint.User{Name: fmt.Sprintf("%s-%d", prefix, i), Active: i%5 != 0, Groups: []string{"readonly"}, Permissions: []string{},
+			Settings: fmt.Appendf(nil, `{"interface":{"language":"de"},"slot":%d}`, i)}
 		if i%2 == 0 {
 			u.Groups = []string{"users"}
 		}
@@ -50,10 +60,11 @@ func TestAccUser_parallelApply(t *testing.T) {
 		case !ok:
 			lost++
 			t.Errorf("user %q is lost", w.Name)
-		case got.Active != w.Active || !sameSet(got.Groups, w.Groups) || !sameSet(got.Permissions, w.Permissions):
+		case got.Active != w.Active || !sameSet(got.Groups, w.Groups) || !sameSet(got.Permissions, w.Permissions) ||
+			!sameJSON(got.Settings, w.Settings):
 			stale++
-			t.Errorf("user %q is active=%v groups=%v permissions=%v, want %v %v %v",
-				w.Name, got.Active, got.Groups, got.Permissions, w.Active, w.Groups, w.Permissions)
+			t.Errorf("user %q is active=%v groups=%v permissions=%v settings=%s, want %v %v %v %s",
+				w.Name, got.Active, got.Groups, got.Permissions, got.Settings, w.Active, w.Groups, w.Permissions, w.Settings)
 		}
 	}
 	extra := len(found) - (count - lost)

@@ -1,0 +1,4 @@
+import {
+  to = octoprint_user_settings.alice
+  id = "alice"
+}

@@ -1,0 +1,334 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*userSettingsResource)(nil)
+	_ resource.ResourceWithImportState = (*userSettingsResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*userSettingsResource)(nil)
+)
+
+// NewUserSettingsResource returns the octoprint_user_settings resource.
+func NewUserSettingsResource() resource.Resource {
+	return &userSettingsResource{}
+}
+
+type userSettingsResource struct {
+	resourceBase
+}
+
+type userSettingsResourceModel struct {
+	ID          types.String         `tfsdk:"id"`
+	User        types.String         `tfsdk:"user"`
+	Settings    jsontypes.Normalized `tfsdk:"settings"`
+	AllSettings jsontypes.Normalized `tfsdk:"all_settings"`
+	Timeouts    timeouts.Value       `tfsdk:"timeouts"`
+}
+
+func (r *userSettingsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_user_settings"
+}
+
+func (r *userSettingsResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+		MarkdownDescription: "Some of an OctoPrint user's personal settings (interface language, plugin preferences, ...), " +
+			"given as a JSON object.\n\n" +
+			"OctoPrint stores a user's settings as one JSON object and merges a change into it *shallowly*: each top-level key " +
+			"sent replaces that key's whole value; keys not sent are kept. This resource therefore manages exactly the " +
+			"top-level keys present in `settings`:\n\n" +
+			"- Keys it does not manage (set in OctoPrint's interface or by plugins) are left alone and never show as a change.\n" +
+			"- Each managed key's value is compared as a whole. A change made on the server inside a managed object, even an " +
+			"added nested key, shows as drift in the plan: the next apply sends the whole object again, which replaces " +
+			"the server's version anyway.\n" +
+			"- A managed key missing on the server reads as `null`.\n" +
+			"- A key removed from `settings` is set to `null` on the server, and destroying the resource sets every managed key " +
+			"to `null`: OctoPrint has no call that deletes a key.\n\n" +
+			"Key order, white space and number spelling (`1`, `1.0`, `1e0`) in `settings` never make a difference, nor does " +
+			"the way OctoPrint writes values back. The user must exist; it is not created. " +
+			"Import with the user's name: every top-level key the user has then becomes managed, so a key left out of the " +
+			"configuration is set to `null` by the next apply (the plan shows it).\n\n" +
+			"The `timeouts` block bounds create, update and delete (5 minutes each by default), retries included.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The user's name.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"user": schema.StringAttribute{
+				MarkdownDescription: "The name of the user whose settings these are: case-sensitive and exact, for example " +
+					"`octoprint_user.alice.name`. The user must exist. A new name manages another user's settings (a replacement).",
+				Required:      true,
+				Validators:    []validator.String{userNameValidator{}},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"settings": schema.StringAttribute{
+				MarkdownDescription: "The managed settings: a JSON object, usually written with `jsonencode({...})`, whose top-level " +
+					"keys are the settings this resource manages. Each key's value replaces the user's whole value of that key " +
+					"(OctoPrint's merge is shallow); other keys are left as they are. After a refresh it holds the server's values " +
+					"of these keys, so a change made outside Terraform shows in the plan.",
+				Required:   true,
+				CustomType: jsontypes.NormalizedType{},
+				Validators: []validator.String{settingsObjectValidator{}},
+			},
+			"all_settings": schema.StringAttribute{
+				MarkdownDescription: "All of the user's settings as OctoPrint reports them, managed by this resource or not: a JSON " +
+					"object, for reading with `jsondecode`.",
+				Computed:   true,
+				CustomType: jsontypes.NormalizedType{},
+			},
+		},
+	}
+}
+
+// ModifyPlan keeps settings and all_settings from state when the configured settings hold
+// the same values: a new key order, layout or number spelling is no change, and other
+// keys changing on the server are no reason for a plan. (Terraform accepts the prior
+// value planned for a configured attribute: it means "equivalent to the configuration".)
+func (r *userSettingsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+		return // destroy or create
+	}
+	var plan, state userSettingsResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || plan.Settings.IsUnknown() {
+		return
+	}
+	if sameJSON([]byte(plan.Settings.ValueString()), []byte(state.Settings.ValueString())) {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("settings"), state.Settings)...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("all_settings"), state.AllSettings)...)
+	}
+}
+
+func (r *userSettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan userSettingsResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Create)
+	resp.Diagnostics.Append(diags...)
+	defer cancel()
+	if !resp.Diagnostics.HasError() {
+		r.save(ctx, &resp.State, &resp.Diagnostics, jsontypes.NewNormalizedNull(), plan)
+	}
+}
+
+func (r *userSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state userSettingsResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := state.User.ValueString()
+	// From the shared user list: one request refreshes the settings of a whole farm.
+	user, err := r.client.GetUser(ctx, name)
+	if errors.Is(err, octoprint.ErrNotFound) {
+		tflog.Debug(ctx, "OctoPrint user is gone, removing its settings from state", map[string]any{"name": name})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	var model userSettingsResourceModel
+	if err == nil {
+		model, err = newUserSettingsModel(state, user.Settings)
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error reading OctoPrint user settings", fmt.Sprintf("Could not read the settings of user %q: %s", name, err))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+}
+
+func (r *userSettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state userSettingsResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Update)
+	resp.Diagnostics.Append(diags...)
+	defer cancel()
+	if !resp.Diagnostics.HasError() {
+		r.save(ctx, &resp.State, &resp.Diagnostics, state.Settings, plan)
+	}
+}
+
+// save sends the one PATCH that turns the managed settings had (null on create: none)
+// into those of plan, then stores what OctoPrint holds. It reads back this one user's
+// settings: the write made the shared user list out of date, and reloading the whole
+// list after each of a farm's writes would cost far more.
+func (r *userSettingsResource) save(ctx context.Context, state stateSetter, diags *diag.Diagnostics, had jsontypes.Normalized, plan userSettingsResourceModel) {
+	name := plan.User.ValueString()
+	title, verb := "Error updating OctoPrint user settings", "update"
+	if had.IsNull() {
+		title, verb = "Error creating OctoPrint user settings", "set"
+	}
+	fail := func(err error) {
+		diags.AddError(title, fmt.Sprintf("Could not %s the settings of user %q: %s", verb, name, err))
+	}
+	want, err := settingsObject([]byte(plan.Settings.ValueString()))
+	if err != nil {
+		fail(err)
+		return
+	}
+	old, err := settingsObject([]byte(had.ValueString()))
+	if err != nil {
+		fail(err)
+		return
+	}
+	changes := settingsChanges(old, want)
+	if len(changes) == 0 && !had.IsNull() {
+		// Nothing for OctoPrint (only the timeouts changed): the plan is the new state.
+		diags.Append(state.Set(ctx, &plan)...)
+		return
+	}
+	// Sent on create even when empty: OctoPrint then says whether the user exists.
+	err = r.client.SaveUserSettings(ctx, name, changes)
+	if errors.Is(err, octoprint.ErrNotFound) {
+		diags.AddAttributeError(path.Root("user"), "OctoPrint user not found",
+			fmt.Sprintf("Could not %s the settings of user %q: the server has no user of that name (names are case-sensitive). "+
+				"Create the user first, for example with an octoprint_user resource whose name this resource's `user` refers to.", verb, name))
+		return
+	}
+	if err != nil {
+		fail(err)
+		return
+	}
+	tflog.Debug(ctx, "saved OctoPrint user settings", map[string]any{"name": name, "keys": slices.Sorted(maps.Keys(changes))})
+
+	settings, err := r.client.GetUserSettings(ctx, name)
+	var raw []byte
+	if err == nil {
+		raw, err = json.Marshal(settings)
+	}
+	var model userSettingsResourceModel
+	if err == nil {
+		model, err = newUserSettingsModel(plan, raw)
+	}
+	if err != nil {
+		fail(fmt.Errorf("reading them back: %w", err))
+		return
+	}
+	diags.Append(state.Set(ctx, &model)...)
+}
+
+// settingsChanges is the one PATCH body that turns the managed keys had into want: the
+// keys added or changed, and null for the keys no longer managed.
+func settingsChanges(had, want map[string]json.RawMessage) map[string]json.RawMessage {
+	changes := map[string]json.RawMessage{}
+	for key, value := range want {
+		if old, ok := had[key]; !ok || !sameJSON(old, value) {
+			changes[key] = value
+		}
+	}
+	for key := range had {
+		if _, ok := want[key]; !ok {
+			changes[key] = json.RawMessage("null")
+		}
+	}
+	return changes
+}
+
+func (r *userSettingsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state userSettingsResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := state.User.ValueString()
+	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Delete)
+	resp.Diagnostics.Append(diags...)
+	defer cancel()
+	managed, err := settingsObject([]byte(state.Settings.ValueString()))
+	if err != nil {
+		resp.Diagnostics.AddError("Error deleting OctoPrint user settings", fmt.Sprintf("Could not reset the settings of user %q: %s", name, err))
+		return
+	}
+	// OctoPrint cannot remove a key: null is as close as it gets.
+	changes := settingsChanges(managed, map[string]json.RawMessage{})
+	if len(changes) == 0 {
+		return
+	}
+	err = r.client.SaveUserSettings(ctx, name, changes)
+	switch {
+	case err == nil:
+		tflog.Debug(ctx, "set OctoPrint user settings to null", map[string]any{"name": name, "keys": slices.Sorted(maps.Keys(changes))})
+	case errors.Is(err, octoprint.ErrNotFound):
+		tflog.Debug(ctx, "OctoPrint user is gone, and its settings with it", map[string]any{"name": name})
+	default:
+		resp.Diagnostics.AddError("Error deleting OctoPrint user settings", fmt.Sprintf("Could not reset the settings of user %q: %s", name, err))
+	}
+}
+
+// ImportState takes the user's name. The settings are left null, which tells Read to
+// manage every top-level key the user has.
+func (r *userSettingsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if problem := userNameProblem(req.ID); problem != "" {
+		resp.Diagnostics.AddError("Invalid import ID", "The import ID is the user's name. "+problem)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user"), req.ID)...)
+}
+
+// newUserSettingsModel maps a user's settings, as OctoPrint reports them, to the model:
+// the one place that does. The managed keys are those of prior's settings, or every key
+// when prior has none (an import). prior's settings are kept when the server holds the
+// same values, so that its layout, key order and number spelling stay as configured.
+func newUserSettingsModel(prior userSettingsResourceModel, serverSettings json.RawMessage) (userSettingsResourceModel, error) {
+	all, err := settingsObject(serverSettings)
+	if err != nil {
+		return prior, fmt.Errorf("OctoPrint reports unexpected settings: %w", err)
+	}
+	managed := all
+	if !prior.Settings.IsNull() {
+		keys, err := settingsObject([]byte(prior.Settings.ValueString()))
+		if err != nil {
+			return prior, fmt.Errorf("the settings in state: %w", err)
+		}
+		managed = map[string]json.RawMessage{}
+		for key := range keys {
+			managed[key] = all[key]
+			if managed[key] == nil {
+				managed[key] = json.RawMessage("null") // missing on the server
+			}
+		}
+	}
+	model := userSettingsResourceModel{ID: prior.User, User: prior.User, Settings: prior.Settings, Timeouts: prior.Timeouts}
+	if model.AllSettings, err = canonicalJSON(all); err != nil {
+		return prior, err
+	}
+	current, err := canonicalJSON(managed)
+	if err != nil {
+		return prior, err
+	}
+	if prior.Settings.IsNull() || !sameJSON([]byte(current.ValueString()), []byte(prior.Settings.ValueString())) {
+		model.Settings = current
+	}
+	return model, nil
+}

@@ -1,0 +1,353 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
+)
+
+const settingsAddress = "octoprint_user_settings.test"
+
+// settingsConfig renders an octoprint_user_settings "test"; settings is an HCL expression.
+func settingsConfig(user, settings string) string {
+	return fmt.Sprintf(`
+resource "octoprint_user_settings" "test" {
+  user     = %q
+  settings = %s
+}
+`, user, settings)
+}
+
+// sameJSONAs checks a state value against JSON text, whatever its layout.
+func sameJSONAs(want string) knownvalue.Check {
+	return knownvalue.StringFunc(func(got string) error {
+		if !sameJSON([]byte(got), []byte(want)) {
+			return fmt.Errorf("got %s, want %s", got, want)
+		}
+		return nil
+	})
+}
+
+func expectSettings(attr, want string) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(settingsAddress, tfjsonpath.New(attr), sameJSONAs(want))
+}
+
+// userWithSettings creates a user beside Terraform, with settings given as JSON text per key.
+func userWithSettings(t *testing.T, prefix string, settings map[string]string) string {
+	t.Helper()
+	name := acctest.RandomWithPrefix(prefix)
+	addUserOutside(t, octoprint.NewUser{Name: name, Password: "x", Active: true})
+	if len(settings) > 0 {
+		saveSettingsOutside(t, name, settings)
+	}
+	return name
+}
+
+func saveSettingsOutside(t *testing.T, user string, settings map[string]string) {
+	t.Helper()
+	body := map[string]json.RawMessage{}
+	for key, value := range settings {
+		body[key] = json.RawMessage(value)
+	}
+	if err := testClient(t).SaveUserSettings(context.Background(), user, body); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkServerSettings demands that OctoPrint holds each key with the value given as JSON
+// text ("null" included: OctoPrint keeps a key set to null).
+func checkServerSettings(t *testing.T, user string, want map[string]string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		got, err := testClient(t).GetUserSettings(context.Background(), user)
+		if err != nil {
+			return err
+		}
+		for key, value := range want {
+			if v, ok := got[key]; !ok || !sameJSON(v, []byte(value)) {
+				return fmt.Errorf("user %q has setting %q = %s (present: %v) on the server, want %s", user, key, v, ok, value)
+			}
+		}
+		return nil
+	}
+}
+
+// checkSettingsDestroyed demands that every key managed by an octoprint_user_settings in
+// state is null on the server, and that the unmanaged keys are as given.
+func checkSettingsDestroyed(t *testing.T, kept map[string]string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != "octoprint_user_settings" {
+				continue
+			}
+			managed, err := settingsObject([]byte(rs.Primary.Attributes["settings"]))
+			if err != nil {
+				return err
+			}
+			want := map[string]string{}
+			for key := range managed {
+				want[key] = "null"
+			}
+			for key, value := range kept {
+				want[key] = value
+			}
+			if err := checkServerSettings(t, rs.Primary.Attributes["user"], want)(s); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+func preApply(checks ...plancheck.PlanCheck) resource.ConfigPlanChecks {
+	return resource.ConfigPlanChecks{PreApply: checks}
+}
+
+func TestAccUserSettings_lifecycle(t *testing.T) {
+	skipUnlessAcceptance(t)
+	name := userWithSettings(t, "tf-acc-settings", map[string]string{"theme": `"dark"`})
+	const (
+		first   = `{"interface":{"language":"de"},"plugins":{"dashboard":{"enabled":true,"widgets":["temp","webcam"]}}}`
+		updated = `{"interface":{"language":"fr"},"x":1}`
+	)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkSettingsDestroyed(t, map[string]string{"theme": `"light"`, "other": `{"a":1}`}),
+		Steps: []resource.TestStep{
+			{
+				Config: settingsConfig(name, `jsonencode({
+    interface = { language = "de" }
+    plugins   = { dashboard = { enabled = true, widgets = ["temp", "webcam"] } }
+  })`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(settingsAddress, tfjsonpath.New("id"), knownvalue.StringExact(name)),
+					statecheck.ExpectKnownValue(settingsAddress, tfjsonpath.New("user"), knownvalue.StringExact(name)),
+					expectSettings("settings", first),
+					expectSettings("all_settings", strings.TrimSuffix(first, "}")+`,"theme":"dark"}`),
+				},
+				Check: checkServerSettings(t, name, map[string]string{
+					"interface": `{"language":"de"}`,
+					"plugins":   `{"dashboard":{"enabled":true,"widgets":["temp","webcam"]}}`,
+					"theme":     `"dark"`,
+				}),
+			},
+			{
+				// Imported, every key the user has is managed: the unmanaged theme too.
+				ResourceName:  settingsAddress,
+				ImportState:   true,
+				ImportStateId: name,
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					want := strings.TrimSuffix(first, "}") + `,"theme":"dark"}`
+					if len(states) != 1 || states[0].Attributes["settings"] != want {
+						return fmt.Errorf("imported %d states; settings %q, want %q", len(states), states[0].Attributes["settings"], want)
+					}
+					return nil
+				},
+			},
+			{
+				// A changed key, an added one, a removed one: one in-place update.
+				Config: settingsConfig(name, `jsonencode({ interface = { language = "fr" }, x = 1 })`),
+				ConfigPlanChecks: preApply(
+					plancheck.ExpectResourceAction(settingsAddress, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(settingsAddress, tfjsonpath.New("all_settings")),
+				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectSettings("settings", updated),
+					expectSettings("all_settings", `{"interface":{"language":"fr"},"plugins":null,"theme":"dark","x":1}`),
+				},
+				Check: checkServerSettings(t, name, map[string]string{
+					"interface": `{"language":"fr"}`, "x": "1", "plugins": "null", "theme": `"dark"`,
+				}),
+			},
+			{
+				// Another key order, layout and number spelling: nothing to do.
+				Config: settingsConfig(name, `<<-EOT
+    {
+      "x" : 1.0,
+      "interface" : { "language" : "fr" }
+    }
+  EOT`),
+				ConfigPlanChecks: preApply(plancheck.ExpectEmptyPlan()),
+			},
+			{
+				// Keys the resource does not manage, changed outside Terraform: no diff, kept.
+				PreConfig: func() {
+					saveSettingsOutside(t, name, map[string]string{"theme": `"light"`, "other": `{"a":1}`})
+				},
+				Config:           settingsConfig(name, `jsonencode({ interface = { language = "fr" }, x = 1 })`),
+				ConfigPlanChecks: preApply(plancheck.ExpectEmptyPlan()),
+				Check:            checkServerSettings(t, name, map[string]string{"theme": `"light"`, "other": `{"a":1}`, "x": "1"}),
+			},
+			{
+				// A managed key changed outside Terraform, even inside its object, is drift:
+				// the apply sends the whole object again, and leaves the other keys alone.
+				PreConfig: func() {
+					saveSettingsOutside(t, name, map[string]string{"interface": `{"language":"es","color":"red"}`})
+				},
+				Config: settingsConfig(name, `jsonencode({ interface = { language = "fr" }, x = 1 })`),
+				ConfigPlanChecks: preApply(
+					plancheck.ExpectResourceAction(settingsAddress, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(settingsAddress, tfjsonpath.New("settings"), sameJSONAs(updated)),
+				),
+				ConfigStateChecks: []statecheck.StateCheck{expectSettings("settings", updated)},
+				Check: checkServerSettings(t, name, map[string]string{
+					"interface": `{"language":"fr"}`, "theme": `"light"`, "other": `{"a":1}`,
+				}),
+			},
+			{
+				// A managed key missing on the server reads as null: here x, reset outside.
+				PreConfig:        func() { saveSettingsOutside(t, name, map[string]string{"x": "null"}) },
+				Config:           settingsConfig(name, `jsonencode({ interface = { language = "fr" }, x = 1 })`),
+				ConfigPlanChecks: preApply(plancheck.ExpectResourceAction(settingsAddress, plancheck.ResourceActionUpdate)),
+				Check:            checkServerSettings(t, name, map[string]string{"x": "1"}),
+			},
+		},
+	})
+}
+
+// Values survive the round trip through OctoPrint exactly: an import of what was applied
+// matches the configuration byte for byte.
+func TestAccUserSettings_values(t *testing.T) {
+	skipUnlessAcceptance(t)
+	large := map[string]any{}
+	for i := range 100 {
+		large[fmt.Sprintf("key%d", i)] = map[string]any{"index": i, "tags": []string{"a", "b"}, "nested": map[string]any{"deep": map[string]any{"value": fmt.Sprintf("v%d", i)}}}
+	}
+	largeJSON, err := json.Marshal(large)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, settings, want string
+		verifyImport         bool
+	}{
+		{"unicode", `jsonencode({ greeting = "Grüße, 日本語 ✓ 🖨", markup = "<b>&amp;</b>", "clé" = "valeur", quote = "say \"hi\"\n" })`,
+			`{"greeting":"Grüße, 日本語 ✓ 🖨","markup":"<b>&amp;</b>","clé":"valeur","quote":"say \"hi\"\n"}`, true},
+		{"large", `jsonencode({ for i in range(100) : "key${i}" => { index = i, tags = ["a", "b"], nested = { deep = { value = "v${i}" } } } })`,
+			string(largeJSON), true},
+		{"scalars", `jsonencode({ on = true, off = false, zero = 0, ratio = 1.5, empty = {}, none = [], nothing = null })`,
+			`{"on":true,"off":false,"zero":0,"ratio":1.5,"empty":{},"none":[],"nothing":null}`, true},
+		// OctoPrint answers 1000.0 for 1e3: the same number, so no diff after the apply.
+		{"number spelling", `"{\"big\": 1e3, \"small\": 2.50}"`, `{"big":1000,"small":2.5}`, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			name := userWithSettings(t, "tf-acc-values", nil)
+			var want map[string]json.RawMessage
+			if err := json.Unmarshal([]byte(tc.want), &want); err != nil {
+				t.Fatal(err)
+			}
+			server := map[string]string{}
+			for key, value := range want {
+				server[key] = string(value)
+			}
+			steps := []resource.TestStep{{
+				Config: settingsConfig(name, tc.settings),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectSettings("settings", tc.want),
+					expectSettings("all_settings", tc.want),
+				},
+				Check: checkServerSettings(t, name, server),
+			}}
+			if tc.verifyImport {
+				steps = append(steps, resource.TestStep{
+					ResourceName: settingsAddress, ImportState: true, ImportStateId: name, ImportStateVerify: true,
+				})
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				CheckDestroy:             checkSettingsDestroyed(t, nil),
+				Steps:                    steps,
+			})
+		})
+	}
+}
+
+// Bad input is refused at plan time, on the attribute, and nothing reaches the server; a
+// user that does not exist is named, and nothing is left in state.
+func TestAccUserSettings_invalidInput(t *testing.T) {
+	skipUnlessAcceptance(t)
+	name := userWithSettings(t, "tf-acc-settings-bad", map[string]string{"theme": `"dark"`})
+	onAttribute := `.*with\s+octoprint_user_settings\.test.*settings\s+=.*`
+	cases := []struct {
+		user, settings, err string
+	}{
+		{name, `"{not json"`, `(?s)Invalid\s+JSON\s+String\s+Value.*settings\s+=`},
+		{name, `jsonencode([1, 2])`, `(?s)Invalid\s+OctoPrint\s+user\s+settings` + onAttribute + `not\s+an\s+array`},
+		{name, `jsonencode("dark")`, `(?s)Invalid\s+OctoPrint\s+user\s+settings` + onAttribute + `not\s+a\s+string`},
+		{name, `"null"`, `(?s)Invalid\s+OctoPrint\s+user\s+settings` + onAttribute + `not\s+null`},
+		{name, `"42"`, `(?s)Invalid\s+OctoPrint\s+user\s+settings` + onAttribute + `not\s+a\s+number`},
+		{" " + name, `jsonencode({ theme = "light" })`, `(?s)Invalid\s+OctoPrint\s+user\s+name.*white\s+space`},
+	}
+	var steps []resource.TestStep
+	for _, tc := range cases {
+		steps = append(steps, resource.TestStep{
+			Config: settingsConfig(tc.user, tc.settings), PlanOnly: true, ExpectError: regexp.MustCompile(tc.err),
+		})
+	}
+	missing := name + "-missing"
+	steps = append(steps, resource.TestStep{
+		Config:      settingsConfig(missing, `jsonencode({ theme = "light" })`),
+		ExpectError: regexp.MustCompile(`(?s)OctoPrint\s+user\s+not\s+found.*` + regexp.QuoteMeta(fmt.Sprintf("%q", missing)) + `.*no\s+user\s+of\s+that\s+name`),
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps:                    steps,
+		CheckDestroy: resource.ComposeTestCheckFunc(
+			checkServerSettings(t, name, map[string]string{"theme": `"dark"`}),
+			func(s *terraform.State) error {
+				if n := len(s.RootModule().Resources); n != 0 {
+					return fmt.Errorf("%d resources left in state", n)
+				}
+				return checkUserGone(t, missing)
+			},
+		),
+	})
+}
+
+// A user deleted outside Terraform takes its settings with it: the plan recreates both,
+// without an error.
+func TestAccUserSettings_userDeletedOutside(t *testing.T) {
+	skipUnlessAcceptance(t)
+	name := acctest.RandomWithPrefix("tf-acc-settings-gone")
+	config := userConfig(name, `password = "secret"`) + `
+resource "octoprint_user_settings" "test" {
+  user     = octoprint_user.test.name
+  settings = jsonencode({ interface = { language = "de" } })
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkUsersDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: resource.ComposeTestCheckFunc(
+					checkServerSettings(t, name, map[string]string{"interface": `{"language":"de"}`}),
+					func(*terraform.State) error { return testClient(t).DeleteUser(context.Background(), name) },
+				),
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: preApply(
+					plancheck.ExpectResourceAction(userAddress, plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(settingsAddress, plancheck.ResourceActionCreate),
+				),
+				Check: checkServerSettings(t, name, map[string]string{"interface": `{"language":"de"}`}),
+			},
+		},
+	})
+}
