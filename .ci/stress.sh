@@ -15,7 +15,7 @@ go test -count="$runs" -v -timeout 60m -run '^TestAccUser_parallelApply$' ./inte
 status=$?
 set -e
 grep -o 'stress: .*' build/stress.log | nl -w2 -s'. '
-read -r lost stale extra left < <(grep -o 'stress: .*' build/stress.log |
-  awk -F'[ =]' '{l+=$5; s+=$7; e+=$9; r+=$11} END {print l+0, s+0, e+0, r+0}')
-echo "runs: $(grep -c 'stress: ' build/stress.log) of $runs; users lost: $lost, stale: $stale, extra: $extra, left after destroy: $left"
+read -r lost stale extra left keys groups < <(grep -o 'stress: .*' build/stress.log |
+  awk -F'[ =]' '{l+=$5; s+=$7; e+=$9; r+=$11; k+=$13; g+=$15} END {print l+0, s+0, e+0, r+0, k+0, g+0}')
+echo "runs: $(grep -c 'stress: ' build/stress.log) of $runs; users lost: $lost, stale: $stale, extra: $extra, left after destroy: $left; API keys lost: $keys, groups lost: $groups"
 exit "$status"

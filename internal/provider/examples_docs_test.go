@@ -152,6 +152,20 @@ func newDocExampleRunner(t *testing.T, file string) *tofuRunner {
 // stateIDs returns the ids of the managed resources in state, by resource type.
 func (r *tofuRunner) stateIDs() map[string][]string {
 	r.t.Helper()
+	ids := map[string][]string{}
+	for typ, instances := range r.stateAttributes() {
+		for _, attrs := range instances {
+			id, _ := attrs["id"].(string)
+			ids[typ] = append(ids[typ], id)
+		}
+	}
+	return ids
+}
+
+// stateAttributes returns the attributes of every managed resource instance in state,
+// by resource type.
+func (r *tofuRunner) stateAttributes() map[string][]map[string]any {
+	r.t.Helper()
 	data, err := os.ReadFile(filepath.Join(r.dir, "terraform.tfstate"))
 	if err != nil {
 		r.t.Fatal(err)
@@ -160,25 +174,23 @@ func (r *tofuRunner) stateIDs() map[string][]string {
 		Resources []struct {
 			Mode, Type string
 			Instances  []struct {
-				Attributes struct {
-					ID string `json:"id"`
-				} `json:"attributes"`
+				Attributes map[string]any `json:"attributes"`
 			} `json:"instances"`
 		} `json:"resources"`
 	}
 	if err := json.Unmarshal(data, &state); err != nil {
 		r.t.Fatal(err)
 	}
-	ids := map[string][]string{}
+	out := map[string][]map[string]any{}
 	for _, res := range state.Resources {
 		if res.Mode != "managed" {
 			continue
 		}
 		for _, inst := range res.Instances {
-			ids[res.Type] = append(ids[res.Type], inst.Attributes.ID)
+			out[res.Type] = append(out[res.Type], inst.Attributes)
 		}
 	}
-	return ids
+	return out
 }
 
 // checkExampleDestroyed demands that the users and groups an example made are gone.

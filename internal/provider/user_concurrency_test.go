@@ -23,9 +23,23 @@ func TestAccUser_parallelApply(t *testing.T) {
 	const count = 100
 	srv, r, prefix := manyUsersOnOwnServer(t, "tf-acc-par", count, `
   active      = count.index % 5 != 0
-  groups      = count.index % 2 == 0 ? ["users"] : ["readonly"]
+  groups      = count.index % 2 == 0 ? ["users"] : ["readonly", octoprint_group.many[count.index % 5].key]
   permissions = count.index % 3 == 0 ? ["WEBCAM"] : []
 `)
+	// Five groups that the odd users join, and an API key for every fourth user.
+	writeFile(t, r.dir+"/access.tf", fmt.Sprintf(`
+resource "octoprint_group" "many" {
+  count       = 5
+  key         = "%[1]s-g${count.index}"
+  name        = "Group ${count.index}"
+  permissions = count.index %% 2 == 0 ? ["PRINT"] : ["WEBCAM", "STATUS"]
+}
+
+resource "octoprint_user_api_key" "many" {
+  count = %[2]d
+  user  = octoprint_user.many[count.index * 4].name
+}
+`, prefix, count/4))
 	// Each user also gets settings: twice the writes, all serialized with the users' own.
 	writeFile(t, r.dir+"/settings.tf", fmt.Sprintf(`
 resource "octoprint_user_settings" "many" {
@@ -39,6 +53,8 @@ resource "octoprint_user_settings" "many" {
 			Settings: fmt.Appendf(nil, `{"interface":{"language":"de"},"slot":%d}`, i)}
 		if i%2 == 0 {
 			u.Groups = []string{"users"}
+		} else {
+			u.Groups = append(u.Groups, fmt.Sprintf("%s-g%d", prefix, i%5))
 		}
 		if i%3 == 0 {
 			u.Permissions = []string{"WEBCAM"}
@@ -68,16 +84,56 @@ resource "octoprint_user_settings" "many" {
 		}
 	}
 	extra := len(found) - (count - lost)
+	keysLost := keysNotHeld(t, r, found, count/4)
+	groupsLost := 5 - len(serverGroups(t, srv, prefix))
 
 	if code := r.tofu(nil, "destroy", "-auto-approve", "-input=false", "-no-color", "-parallelism=20"); code != 0 {
 		t.Fatalf("destroy failed with exit code %d", code)
 	}
-	left := len(serverUsers(t, srv, prefix))
-	if left != 0 || extra != 0 {
-		t.Errorf("%d unexpected users after the apply, %d left after the destroy", extra, left)
+	left := len(serverUsers(t, srv, prefix)) + len(serverGroups(t, srv, prefix))
+	if left != 0 || extra != 0 || keysLost != 0 || groupsLost != 0 {
+		t.Errorf("%d unexpected users after the apply, %d keys and %d groups lost, %d users and groups left after the destroy",
+			extra, keysLost, groupsLost, left)
 	}
 	// Read by .ci/stress.sh.
-	t.Logf("stress: applied=%d lost=%d stale=%d extra=%d left_after_destroy=%d", count, lost, stale, extra, left)
+	t.Logf("stress: applied=%d lost=%d stale=%d extra=%d left_after_destroy=%d keys_lost=%d groups_lost=%d",
+		count, lost, stale, extra, left, keysLost, groupsLost)
+}
+
+// keysNotHeld counts the API keys in state that their user does not hold on the server,
+// and those missing from state.
+func keysNotHeld(t *testing.T, r *tofuRunner, users map[string]octoprint.User, want int) int {
+	t.Helper()
+	keys := r.stateAttributes()["octoprint_user_api_key"]
+	lost := want - len(keys)
+	for _, k := range keys {
+		name, _ := k["user"].(string)
+		if held := users[name].APIKey; held == "" || held != k["api_key"] {
+			lost++
+			t.Errorf("user %q does not hold the key in state", name)
+		}
+	}
+	return lost
+}
+
+// serverGroups returns the keys of the groups with the prefix that the server lists.
+func serverGroups(t *testing.T, srv *testserver.Server, prefix string) []string {
+	t.Helper()
+	client, err := octoprint.New(octoprint.Config{URL: srv.URL, APIKey: srv.APIKey, Retries: 3, Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups, err := client.ListGroups(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, g := range groups {
+		if strings.HasPrefix(g.Key, prefix+"-") {
+			keys = append(keys, g.Key)
+		}
+	}
+	return keys
 }
 
 // manyUsersOnOwnServer starts an OctoPrint of its own (the test restarts it, which the

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -18,6 +19,20 @@ func TestAccUser_serverRestartDuringApply(t *testing.T) {
 	const count = 60
 	srv, r, prefix := manyUsersOnOwnServer(t, "tf-acc-restart", count, `  groups      = ["users"]
 `)
+	// Settings for every user and a key for every third: writes of every kind are under
+	// way when the server goes down.
+	writeFile(t, r.dir+"/more.tf", fmt.Sprintf(`
+resource "octoprint_user_settings" "many" {
+  count    = %[1]d
+  user     = octoprint_user.many[count.index].name
+  settings = jsonencode({ interface = { language = "fr" } })
+}
+
+resource "octoprint_user_api_key" "many" {
+  count = %[1]d / 3
+  user  = octoprint_user.many[count.index * 3].name
+}
+`, count))
 
 	applied := make(chan int, 1)
 	go func() { applied <- r.tofu(nil, "apply", "-auto-approve", "-input=false", "-no-color") }()
@@ -40,8 +55,12 @@ func TestAccUser_serverRestartDuringApply(t *testing.T) {
 	if code := <-applied; code != 0 {
 		t.Fatalf("the apply failed with exit code %d across the restart", code)
 	}
-	if n := usersOn(srv, prefix); n != count {
-		t.Errorf("the server holds %d of the %d users after the apply", n, count)
+	found := serverUsers(t, srv, prefix)
+	if len(found) != count {
+		t.Errorf("the server holds %d of the %d users after the apply", len(found), count)
+	}
+	if lost := keysNotHeld(t, r, found, count/3); lost != 0 {
+		t.Errorf("%d API keys lost", lost)
 	}
 	t.Logf("killed with %d of %d users stored; after the restart the apply completed them", killedWith, count)
 	if code := r.tofu(nil, "plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
