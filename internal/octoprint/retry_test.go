@@ -106,17 +106,34 @@ func TestNoRetriesByDefault(t *testing.T) {
 	}
 }
 
-// A POST whose answer was lost, retried, meets its own user: 409, then accepted when
-// the user is what was asked for.
-func TestAddUserAfterLostAnswer(t *testing.T) {
+// A POST whose answer was lost, retried, meets what it created: 409, then accepted when
+// the user or group is what was asked for.
+func TestAddAfterLostAnswer(t *testing.T) {
+	addBob := func(c *Client) (string, error) {
+		u, err := c.AddUser(context.Background(), NewUser{Name: "bob", Password: "pw", Active: true, Groups: []string{"users"}})
+		if err != nil {
+			return "", err
+		}
+		return u.Name, nil
+	}
+	addOperators := func(c *Client) (string, error) {
+		g, err := c.AddGroup(context.Background(), NewGroup{Key: "operators", Name: "Operators", Permissions: []string{"PRINT"}})
+		if err != nil {
+			return "", err
+		}
+		return g.Key, nil
+	}
 	for _, tt := range []struct {
-		name     string
-		stored   string
-		wantErr  error
-		wantName string
+		name    string
+		add     func(*Client) (string, error)
+		stored  string // the list the server answers GET with
+		wantErr error
+		want    string
 	}{
-		{"same user", `{"name":"bob","active":true,"groups":["users"],"permissions":[]}`, nil, "bob"},
-		{"different user", `{"name":"bob","active":true,"groups":["admins"],"permissions":[]}`, ErrConflict, ""},
+		{"same user", addBob, `{"users":[{"name":"bob","active":true,"groups":["users"],"permissions":[]}]}`, nil, "bob"},
+		{"different user", addBob, `{"users":[{"name":"bob","active":true,"groups":["admins"],"permissions":[]}]}`, ErrConflict, ""},
+		{"same group", addOperators, `{"groups":[{"key":"operators","name":"Operators","permissions":["PRINT"],"subgroups":[]}]}`, nil, "operators"},
+		{"different group", addOperators, `{"groups":[{"key":"operators","name":"Ops","permissions":["PRINT"],"subgroups":[]}]}`, ErrConflict, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var posts atomic.Int32
@@ -127,16 +144,15 @@ func TestAddUserAfterLostAnswer(t *testing.T) {
 				case r.Method == http.MethodPost:
 					answer(409, `{"error":"conflict"}`)(w, r)
 				default:
-					answer(200, `{"users":[`+tt.stored+`]}`)(w, r)
+					answer(200, tt.stored)(w, r)
 				}
 			})
-			u, err := newClient(t, f.URL, retrying(3)).AddUser(context.Background(),
-				NewUser{Name: "bob", Password: "pw", Active: true, Groups: []string{"users"}})
+			got, err := tt.add(newClient(t, f.URL, retrying(3)))
 			if !errors.Is(err, tt.wantErr) || (err == nil && tt.wantErr != nil) {
 				t.Fatalf("err = %v, want %v", err, tt.wantErr)
 			}
-			if tt.wantErr == nil && u.Name != tt.wantName {
-				t.Errorf("user = %+v", u)
+			if got != tt.want {
+				t.Errorf("added %q, want %q", got, tt.want)
 			}
 		})
 	}
