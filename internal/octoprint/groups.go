@@ -2,7 +2,6 @@ package octoprint
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -28,16 +27,14 @@ type Group struct {
 
 // NewGroup is the body of an add call.
 type NewGroup struct {
-	Key         string   `json:"key"`
-	Name        string   `json:"name"`
-	Description string   `json:"description"`
-	Permissions []string `json:"permissions"`
-	Subgroups   []string `json:"subgroups"`
-	Default     bool     `json:"default"`
+	Key  string `json:"key"`
+	Name string `json:"name"`
+	GroupUpdate
 }
 
-// GroupUpdate is the body of an update call: OctoPrint cannot change a group's key or
-// name. Every field is sent; nil lists are sent empty.
+// GroupUpdate is the body of an update call, and the part of an add call that can be
+// updated: OctoPrint cannot change a group's key or name. Every field is sent; nil
+// lists are sent empty.
 type GroupUpdate struct {
 	Description string   `json:"description"`
 	Permissions []string `json:"permissions"`
@@ -78,10 +75,7 @@ func (c *Client) AddGroup(ctx context.Context, g NewGroup) (*Group, error) {
 	g.Permissions, g.Subgroups = nonNil(g.Permissions), nonNil(g.Subgroups)
 	var list groupList
 	err := c.write(ctx, http.MethodPost, groupsPath, g, &list)
-	var apiErr *APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusConflict && apiErr.Attempts > 1 {
-		// An earlier try may have created the group and lost its answer (a restart):
-		// accept the group when it is what was asked for.
+	if retriedIntoConflict(err) {
 		if existing, getErr := c.GetGroup(ctx, g.Key); getErr == nil && existing.matches(g) {
 			return existing, nil
 		}

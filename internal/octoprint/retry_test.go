@@ -117,7 +117,7 @@ func TestAddAfterLostAnswer(t *testing.T) {
 		return u.Name, nil
 	}
 	addOperators := func(c *Client) (string, error) {
-		g, err := c.AddGroup(context.Background(), NewGroup{Key: "operators", Name: "Operators", Permissions: []string{"PRINT"}})
+		g, err := c.AddGroup(context.Background(), NewGroup{Key: "operators", Name: "Operators", GroupUpdate: GroupUpdate{Permissions: []string{"PRINT"}}})
 		if err != nil {
 			return "", err
 		}

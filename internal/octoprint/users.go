@@ -81,10 +81,7 @@ func (c *Client) GetUser(ctx context.Context, name string) (*User, error) {
 func (c *Client) AddUser(ctx context.Context, u NewUser) (*User, error) {
 	var list userList
 	err := c.write(ctx, http.MethodPost, "api/access/users", u, &list)
-	var apiErr *APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusConflict && apiErr.Attempts > 1 {
-		// An earlier try may have created the user and lost its answer (a restart): accept
-		// the user when it is what was asked for.
+	if retriedIntoConflict(err) {
 		if existing, getErr := c.GetUser(ctx, u.Name); getErr == nil && existing.matches(u) {
 			return existing, nil
 		}
@@ -93,6 +90,14 @@ func (c *Client) AddUser(ctx context.Context, u NewUser) (*User, error) {
 		return nil, err
 	}
 	return findUser(list.Users, u.Name, "added")
+}
+
+// retriedIntoConflict tells whether an add met 409 Conflict after a retry: an earlier
+// try may have made the object and lost its answer (a restart). The caller then accepts
+// the object when it is what was asked for.
+func retriedIntoConflict(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusConflict && apiErr.Attempts > 1
 }
 
 // matches tells whether the user is what add asked for (the password cannot be told).

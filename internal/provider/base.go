@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -80,4 +81,20 @@ func (s *keySet) contains(key string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Contains(s.keys, key)
+}
+
+// sortedAttributes maps items to their attributes, sorted by key: the lists of the data
+// sources do not change order between plans.
+func sortedAttributes[T, A any](ctx context.Context, items []T, key func(T) string,
+	attributes func(context.Context, *T) (A, diag.Diagnostics),
+) ([]A, diag.Diagnostics) {
+	slices.SortFunc(items, func(a, b T) int { return strings.Compare(key(a), key(b)) })
+	var diags diag.Diagnostics
+	out := make([]A, 0, len(items))
+	for i := range items {
+		attrs, d := attributes(ctx, &items[i])
+		diags.Append(d...)
+		out = append(out, attrs)
+	}
+	return out, diags
 }

@@ -216,23 +216,13 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 	resp.Diagnostics.Append(diags...)
 	defer cancel()
 
-	// Checked again here: at plan time the keys may have been unknown.
-	resp.Diagnostics.Append(checkPermissions(ctx, r.client, path.Root("permissions"), plan.Permissions)...)
-	resp.Diagnostics.Append(checkSubgroups(ctx, r.client, nil, path.Root("subgroups"), key, plan.Subgroups)...)
-	update, diags := plan.update(ctx)
+	update, diags := r.checkedUpdate(ctx, plan)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
-	group, err := r.client.AddGroup(ctx, octoprint.NewGroup{
-		Key:         key,
-		Name:        plan.Name.ValueString(),
-		Description: update.Description,
-		Permissions: update.Permissions,
-		Subgroups:   update.Subgroups,
-		Default:     update.Default,
-	})
+	group, err := r.client.AddGroup(ctx, octoprint.NewGroup{Key: key, Name: plan.Name.ValueString(), GroupUpdate: update})
 	if errors.Is(err, octoprint.ErrConflict) {
 		resp.Diagnostics.AddAttributeError(path.Root("key"), "OctoPrint group already exists",
 			fmt.Sprintf("A group with key %q already exists on the server. To manage it with Terraform, import it: "+
@@ -247,9 +237,14 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 	resp.Diagnostics.Append(setGroupState(ctx, &resp.State, plan.Timeouts, group)...)
 }
 
-// update is the body that makes the server's group what the model says.
-func (m groupResourceModel) update(ctx context.Context) (octoprint.GroupUpdate, diag.Diagnostics) {
-	permissions, diags := setStrings(ctx, m.Permissions)
+// checkedUpdate checks the planned permission and subgroup keys once more (at plan time
+// they may have been unknown) and returns the body that makes the server's group what
+// the plan says.
+func (r *groupResource) checkedUpdate(ctx context.Context, m groupResourceModel) (octoprint.GroupUpdate, diag.Diagnostics) {
+	diags := checkPermissions(ctx, r.client, path.Root("permissions"), m.Permissions)
+	diags.Append(checkSubgroups(ctx, r.client, nil, path.Root("subgroups"), m.Key.ValueString(), m.Subgroups)...)
+	permissions, d := setStrings(ctx, m.Permissions)
+	diags.Append(d...)
 	subgroups, d := setStrings(ctx, m.Subgroups)
 	diags.Append(d...)
 	return octoprint.GroupUpdate{
@@ -291,9 +286,7 @@ func (r *groupResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	resp.Diagnostics.Append(diags...)
 	defer cancel()
 
-	resp.Diagnostics.Append(checkPermissions(ctx, r.client, path.Root("permissions"), plan.Permissions)...)
-	resp.Diagnostics.Append(checkSubgroups(ctx, r.client, nil, path.Root("subgroups"), key, plan.Subgroups)...)
-	update, diags := plan.update(ctx)
+	update, diags := r.checkedUpdate(ctx, plan)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -2,11 +2,10 @@ package provider
 
 import (
 	"context"
-	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
@@ -52,13 +51,10 @@ func (d *groupsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, r
 		resp.Diagnostics.AddError("Error reading OctoPrint groups", "Could not list the groups: "+err.Error())
 		return
 	}
-	slices.SortFunc(groups, func(a, b octoprint.Group) int { return strings.Compare(a.Key, b.Key) })
-	model := groupsDataSourceModel{ID: types.StringValue("groups"), Groups: make([]groupAttributes, 0, len(groups))}
-	for i := range groups {
-		attrs, diags := newGroupAttributes(ctx, &groups[i])
-		resp.Diagnostics.Append(diags...)
-		model.Groups = append(model.Groups, attrs)
-	}
+	model := groupsDataSourceModel{ID: types.StringValue("groups")}
+	var diags diag.Diagnostics
+	model.Groups, diags = sortedAttributes(ctx, groups, func(g octoprint.Group) string { return g.Key }, newGroupAttributes)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -87,13 +85,10 @@ func (d *permissionsDataSource) Read(ctx context.Context, _ datasource.ReadReque
 		resp.Diagnostics.AddError("Error reading OctoPrint permissions", "Could not list the permissions: "+err.Error())
 		return
 	}
-	slices.SortFunc(permissions, func(a, b octoprint.Permission) int { return strings.Compare(a.Key, b.Key) })
-	model := permissionsDataSourceModel{ID: types.StringValue("permissions"), Permissions: make([]permissionAttributes, 0, len(permissions))}
-	for i := range permissions {
-		attrs, diags := newPermissionAttributes(ctx, &permissions[i])
-		resp.Diagnostics.Append(diags...)
-		model.Permissions = append(model.Permissions, attrs)
-	}
+	model := permissionsDataSourceModel{ID: types.StringValue("permissions")}
+	var diags diag.Diagnostics
+	model.Permissions, diags = sortedAttributes(ctx, permissions, func(p octoprint.Permission) string { return p.Key }, newPermissionAttributes)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

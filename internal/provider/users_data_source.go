@@ -2,11 +2,10 @@ package provider
 
 import (
 	"context"
-	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
@@ -52,13 +51,10 @@ func (d *usersDataSource) Read(ctx context.Context, _ datasource.ReadRequest, re
 		resp.Diagnostics.AddError("Error reading OctoPrint users", "Could not list the users: "+err.Error())
 		return
 	}
-	slices.SortFunc(users, func(a, b octoprint.User) int { return strings.Compare(a.Name, b.Name) })
-	model := usersDataSourceModel{ID: types.StringValue("users"), Users: make([]userAttributes, 0, len(users))}
-	for i := range users {
-		attrs, diags := newUserAttributes(ctx, &users[i])
-		resp.Diagnostics.Append(diags...)
-		model.Users = append(model.Users, attrs)
-	}
+	model := usersDataSourceModel{ID: types.StringValue("users")}
+	var diags diag.Diagnostics
+	model.Users, diags = sortedAttributes(ctx, users, func(u octoprint.User) string { return u.Name }, newUserAttributes)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
