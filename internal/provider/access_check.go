@@ -116,16 +116,24 @@ func checkPermissions(ctx context.Context, client *octoprint.Client, attr path.P
 	for _, p := range all {
 		keys = append(keys, p.Key)
 	}
-	var unknown []string
+	var unknown, meant []string
 	for _, key := range want {
 		if !slices.Contains(keys, key) {
 			unknown = append(unknown, key)
+			if upper := strings.ToUpper(key); slices.Contains(keys, upper) {
+				meant = append(meant, upper)
+			}
 		}
 	}
 	if len(unknown) > 0 {
+		hint := ""
+		if len(meant) > 0 {
+			hint = fmt.Sprintf(" Did you mean %s?", quoteAll(meant))
+		}
 		slices.Sort(keys)
 		diags.AddAttributeError(attr, "Unknown OctoPrint permission",
-			fmt.Sprintf("OctoPrint has no permission %s and would silently ignore it. Permission keys are upper case; this server knows: %s.", quoteAll(unknown), quoteAll(keys)))
+			fmt.Sprintf("OctoPrint has no permission %s and would silently ignore it.%s Permission keys are upper case; this server knows: %s.",
+				quoteAll(unknown), hint, quoteAll(keys)))
 	}
 	return diags
 }

@@ -12,12 +12,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -102,7 +102,7 @@ func (r *groupResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 					"OctoPrint's own description is kept (it cannot be changed).",
 				Optional:      true,
 				Computed:      true,
-				PlanModifiers: []planmodifier.String{emptyUnlessBuiltIn{}},
+				PlanModifiers: []planmodifier.String{keptOnBuiltIn{}},
 			},
 			"permissions": schema.SetAttribute{
 				MarkdownDescription: "Keys of the permissions members get, e.g. `CONNECTION`, `FILES_UPLOAD`, `PRINT`. " +
@@ -118,10 +118,11 @@ func (r *groupResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				Default:             setdefault.StaticValue(types.SetValueMust(types.StringType, nil)),
 			},
 			"default": schema.BoolAttribute{
-				MarkdownDescription: "Whether a user created without `groups` joins this group. Defaults to `false`.",
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(false),
+				MarkdownDescription: "Whether a user created without `groups` joins this group. Defaults to `false`; when omitted on an " +
+					"imported built-in group, OctoPrint's value is kept (`true` for `users`).",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.Bool{keptOnBuiltIn{}},
 			},
 			"dangerous":  computedBool(groupDangerousDescription),
 			"changeable": computedBool(groupChangeableDescription),
@@ -152,8 +153,14 @@ func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	creating := req.State.Raw.IsNull() || !plan.Key.Equal(state.Key) || !plan.Name.Equal(state.Name)
 	key := plan.Key.ValueString()
+	builtIn := !req.State.Raw.IsNull() && !state.Removable.ValueBool()
+	if builtIn && plan.Key.Equal(state.Key) && !plan.Name.Equal(state.Name) {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "OctoPrint group cannot be renamed",
+			fmt.Sprintf("OctoPrint cannot rename its built-in group %q: set `name` to %q.", key, state.Name.ValueString()))
+		return
+	}
+	creating := req.State.Raw.IsNull() || !plan.Key.Equal(state.Key) || !plan.Name.Equal(state.Name)
 	if !plan.Key.IsUnknown() && creating {
 		r.plannedGroups.add(key)
 	}
@@ -164,7 +171,7 @@ func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		resp.Diagnostics.AddError("OctoPrint group cannot be changed",
 			fmt.Sprintf("OctoPrint does not let anyone change its built-in group %q: keep its permissions, subgroups, description and default "+
 				"as the server has them (see the plan), or stop managing it.", key))
-	case !state.Removable.ValueBool() && !plan.Description.Equal(state.Description):
+	case builtIn && !plan.Description.Equal(state.Description):
 		resp.Diagnostics.AddAttributeError(path.Root("description"), "OctoPrint group description cannot be changed",
 			fmt.Sprintf("OctoPrint keeps the description of its built-in group %q as it is: set it to %q or leave it out.", key, state.Description.ValueString()))
 	}
@@ -329,31 +336,45 @@ func (r *groupResource) ImportState(ctx context.Context, req resource.ImportStat
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("key"), req.ID)...)
 }
 
-// emptyUnlessBuiltIn plans an omitted description as empty, except on a built-in group,
-// whose description OctoPrint keeps as it is.
-type emptyUnlessBuiltIn struct{}
+// keptOnBuiltIn plans an omitted description or default flag as empty or false, except
+// on a built-in group (brought in by an import), where OctoPrint's value is kept: it
+// cannot change the description, and a changed default flag would be a surprise.
+type keptOnBuiltIn struct{}
 
-func (emptyUnlessBuiltIn) Description(context.Context) string {
-	return "an omitted description is empty, or the built-in group's own"
+func (keptOnBuiltIn) Description(context.Context) string {
+	return "when omitted: empty or false, or a built-in group's own value"
 }
 
-func (m emptyUnlessBuiltIn) MarkdownDescription(ctx context.Context) string {
+func (m keptOnBuiltIn) MarkdownDescription(ctx context.Context) string {
 	return m.Description(ctx)
 }
 
-func (emptyUnlessBuiltIn) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if !req.ConfigValue.IsNull() {
-		return
+func (keptOnBuiltIn) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.ConfigValue.IsNull() {
+		resp.PlanValue = types.StringValue("")
+		if isBuiltInGroup(ctx, req.State, &resp.Diagnostics) {
+			resp.PlanValue = req.StateValue
+		}
 	}
-	resp.PlanValue = types.StringValue("")
-	if req.State.Raw.IsNull() {
-		return
+}
+
+func (keptOnBuiltIn) PlanModifyBool(ctx context.Context, req planmodifier.BoolRequest, resp *planmodifier.BoolResponse) {
+	if req.ConfigValue.IsNull() {
+		resp.PlanValue = types.BoolValue(false)
+		if isBuiltInGroup(ctx, req.State, &resp.Diagnostics) {
+			resp.PlanValue = req.StateValue
+		}
+	}
+}
+
+// isBuiltInGroup tells whether the group in state is one OctoPrint cannot delete.
+func isBuiltInGroup(ctx context.Context, state tfsdk.State, diags *diag.Diagnostics) bool {
+	if state.Raw.IsNull() {
+		return false
 	}
 	var removable types.Bool
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("removable"), &removable)...)
-	if !removable.IsNull() && !removable.ValueBool() {
-		resp.PlanValue = req.StateValue
-	}
+	diags.Append(state.GetAttribute(ctx, path.Root("removable"), &removable)...)
+	return !removable.IsNull() && !removable.IsUnknown() && !removable.ValueBool()
 }
 
 // setGroupState stores the group as OctoPrint reports it.

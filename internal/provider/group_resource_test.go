@@ -215,7 +215,7 @@ func TestAccGroup_invalidInput(t *testing.T) {
 		name, config, err string
 	}{
 		{"unknown permission", groupConfig(key, "G", `permissions = ["PRINT", "print", "NO_SUCH"]`),
-			`(?s)Unknown OctoPrint permission.*"print", "NO_SUCH"`},
+			`(?s)Unknown OctoPrint permission.*"print", "NO_SUCH".*Did\s+you\s+mean\s+"PRINT"\?`},
 		{"unknown subgroup", groupConfig(key, "G", "permissions = []\nsubgroups = [\"no-such-group\"]"),
 			`(?s)Unknown OctoPrint group.*"no-such-group".*subgroup`},
 		{"itself as subgroup", groupConfig(key, "G", fmt.Sprintf("permissions = []\nsubgroups = [%q]", key)),
@@ -312,6 +312,47 @@ import {
 			{
 				Config:      guestsConfig("description = \"Visitors\"\npermissions = " + hclList(changed)),
 				ExpectError: regexp.MustCompile(`(?s)description cannot be changed.*"guests"`),
+			},
+		},
+	})
+}
+
+// An imported built-in group keeps OctoPrint's description and default flag when the
+// configuration leaves them out, and its name cannot change.
+func TestAccGroup_importBuiltInKeepsItsValues(t *testing.T) {
+	skipUnlessAcceptance(t)
+	users, err := testClient(t).GetGroup(context.Background(), "users")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !users.Default {
+		t.Fatalf("the users group is not the default group: %+v", users)
+	}
+	config := func(name string) string {
+		return `
+import {
+  to = octoprint_group.test
+  id = "users"
+}
+` + groupConfig("users", name, "permissions = "+hclList(users.Permissions))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkServerGroup(t, *users),
+		Steps: []resource.TestStep{
+			{
+				Config: config(users.Name),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(groupAddress, plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectGroup("default", knownvalue.Bool(true)),
+					expectGroup("description", knownvalue.StringExact(users.Description)),
+				},
+			},
+			{
+				Config:      config("Users"),
+				ExpectError: regexp.MustCompile(`(?s)OctoPrint group cannot be renamed.*"users".*` + regexp.QuoteMeta(fmt.Sprintf("%q", users.Name))),
 			},
 		},
 	})
