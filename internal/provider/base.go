@@ -45,6 +45,17 @@ func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRe
 	}
 }
 
+// configured tells whether the provider is configured. It is not while its
+// configuration is unknown at plan time: a data source then cannot be read.
+func (b *dataSourceBase) configured(diags *diag.Diagnostics) bool {
+	if b.client == nil {
+		diags.AddError("OctoPrint provider not configured",
+			"The provider's configuration (url, api_key) is not known yet, so OctoPrint cannot be read. "+
+				"Give the provider values known at plan time, or apply the resources they depend on first (-target).")
+	}
+	return b.client != nil
+}
+
 // providerDataFrom returns the provider's data, nil while the provider is not
 // configured (early in plan, or when its configuration is unknown).
 func providerDataFrom(data any, diags *diag.Diagnostics) *providerData {
@@ -65,7 +76,11 @@ type keySet struct {
 	keys []string
 }
 
+// add puts key in the set; a nil set (an unconfigured provider) ignores it.
 func (s *keySet) add(key string) {
+	if s == nil {
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !slices.Contains(s.keys, key) {

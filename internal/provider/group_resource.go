@@ -263,6 +263,9 @@ func (r *groupResource) checkedUpdate(ctx context.Context, m groupResourceModel)
 }
 
 func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.client == nil {
+		return // provider not configured yet (unknown at plan time): keep the state as it is
+	}
 	var state groupResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {

@@ -46,6 +46,9 @@ func (d *groupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 }
 
 func (d *groupsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if !d.configured(&resp.Diagnostics) {
+		return
+	}
 	groups, err := d.client.ListGroups(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("Error reading OctoPrint groups", "Could not list the groups: "+err.Error())

@@ -80,6 +80,9 @@ func (d *permissionsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 }
 
 func (d *permissionsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if !d.configured(&resp.Diagnostics) {
+		return
+	}
 	permissions, err := d.client.ListPermissions(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("Error reading OctoPrint permissions", "Could not list the permissions: "+err.Error())

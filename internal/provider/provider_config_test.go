@@ -93,28 +93,67 @@ output "admin_listed" { value = contains([for u in data.octoprint_users.all.user
 func TestAccProvider_unknownAtPlan(t *testing.T) {
 	skipUnlessAcceptance(t)
 	name := acctest.RandomWithPrefix("tf-acc-unknown")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             checkUsersDestroyed(t),
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+	config := func(url, extra string) string {
+		return extra + fmt.Sprintf(`
 resource "terraform_data" "server" {
-  input = %q
+  input = %[1]q
 }
 
 provider "octoprint" {
   url = terraform_data.server.output
 }
 
-resource "octoprint_user" "test" {
-  name     = %q
-  password = "secret"
-  groups   = ["readonly"]
+resource "octoprint_group" "test" {
+  key         = %[2]q
+  name        = "Unknown at plan"
+  permissions = ["STATUS"]
 }
-`, testURL(), name),
-			ConfigStateChecks: []statecheck.StateCheck{expectUser("groups", stringSet("readonly"))},
-			Check:             checkServerUser(t, name, true, []string{"readonly"}, []string{}),
-		}},
+
+resource "octoprint_user" "test" {
+  name     = %[2]q
+  password = "secret"
+  groups   = ["readonly", octoprint_group.test.key]
+}
+
+resource "octoprint_user_api_key" "test" {
+  user = octoprint_user.test.name
+}
+`, url, name)
+	}
+	const dataSource = `
+data "octoprint_users" "all" {
+  depends_on = [octoprint_user.test]
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy: resource.ComposeTestCheckFunc(
+			checkUsersDestroyed(t),
+			checkGroupsGone(t, name),
+		),
+		Steps: []resource.TestStep{
+			{
+				// A data source depending on the resources is read at apply, once the
+				// provider is configured.
+				Config:            config(testURL(), dataSource),
+				ConfigStateChecks: []statecheck.StateCheck{expectUser("groups", stringSet("readonly", name))},
+				Check: resource.ComposeTestCheckFunc(
+					checkServerUser(t, name, true, []string{"readonly", name}, []string{}),
+					func(s *terraform.State) error { return checkKeyOwner(apiKeyIn(s), name, true)(s) },
+				),
+			},
+			{
+				// The URL unknown again while the resources exist: they keep their state
+				// until the provider is configured, and nothing changes.
+				Config: config(testURL()+"/", ""),
+				Check:  checkServerUser(t, name, true, []string{"readonly", name}, []string{}),
+			},
+			{
+				// A data source to read while the provider cannot be: a clear error.
+				Config:      config(testURL(), dataSource),
+				ExpectError: regexp.MustCompile(`(?s)OctoPrint provider not configured.*not\s+known\s+yet`),
+			},
+		},
 	})
 }
 

@@ -156,6 +156,9 @@ func (r *userAPIKeyResource) Create(ctx context.Context, req resource.CreateRequ
 // Read drops the key from state when the user no longer has it: deleted, or its key
 // regenerated or removed outside Terraform. The plan then shows a new key.
 func (r *userAPIKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.client == nil {
+		return // provider not configured yet (unknown at plan time): keep the state as it is
+	}
 	var state userAPIKeyResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {

@@ -266,6 +266,9 @@ func (r *userResource) keepIfCreated(ctx context.Context, state stateSetter, pla
 }
 
 func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.client == nil {
+		return // provider not configured yet (unknown at plan time): keep the state as it is
+	}
 	var state userResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {

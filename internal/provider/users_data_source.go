@@ -46,6 +46,9 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 }
 
 func (d *usersDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if !d.configured(&resp.Diagnostics) {
+		return
+	}
 	users, err := d.client.ListUsers(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("Error reading OctoPrint users", "Could not list the users: "+err.Error())
