@@ -175,8 +175,38 @@ func TestAccGroup_withMembers(t *testing.T) {
 			}
 			return checkGroupsGone(t, prefix+"-viewers", prefix+"-operators")(s)
 		},
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+		Steps: []resource.TestStep{
+			{
+				Config: membersConfig(prefix, "Operators"),
+				Check: resource.ComposeTestCheckFunc(
+					checkServerUser(t, prefix+"-0", true, []string{prefix + "-operators"}, []string{}),
+					checkServerUser(t, prefix+"-2", true, []string{prefix + "-operators"}, []string{}),
+					checkServerGroup(t, octoprint.Group{Key: prefix + "-operators", Name: "Operators",
+						Permissions: []string{"CONNECTION", "PRINT"}, Subgroups: []string{prefix + "-viewers"}}),
+				),
+			},
+			{
+				// A new name replaces the group, which OctoPrint removes from its members:
+				// the same apply makes them members again.
+				Config: membersConfig(prefix, "Print crew"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("octoprint_group.operators", plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectResourceAction(`octoprint_user.operator[0]`, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeTestCheckFunc(
+					checkServerUser(t, prefix+"-0", true, []string{prefix + "-operators"}, []string{}),
+					checkServerUser(t, prefix+"-2", true, []string{prefix + "-operators"}, []string{}),
+					checkServerGroup(t, octoprint.Group{Key: prefix + "-operators", Name: "Print crew",
+						Permissions: []string{"CONNECTION", "PRINT"}, Subgroups: []string{prefix + "-viewers"}}),
+				),
+			},
+		},
+	})
+}
+
+// membersConfig renders a group with a subgroup, both managed, and three members.
+func membersConfig(prefix, name string) string {
+	return fmt.Sprintf(`
 resource "octoprint_group" "viewers" {
   key         = "%[1]s-viewers"
   name        = "Viewers"
@@ -185,7 +215,7 @@ resource "octoprint_group" "viewers" {
 
 resource "octoprint_group" "operators" {
   key         = "%[1]s-operators"
-  name        = "Operators"
+  name        = %[2]q
   permissions = ["CONNECTION", "PRINT"]
   subgroups   = [octoprint_group.viewers.key]
 }
@@ -196,15 +226,7 @@ resource "octoprint_user" "operator" {
   password = "secret"
   groups   = [octoprint_group.operators.key]
 }
-`, prefix),
-			Check: resource.ComposeTestCheckFunc(
-				checkServerUser(t, prefix+"-0", true, []string{prefix + "-operators"}, []string{}),
-				checkServerUser(t, prefix+"-2", true, []string{prefix + "-operators"}, []string{}),
-				checkServerGroup(t, octoprint.Group{Key: prefix + "-operators", Name: "Operators",
-					Permissions: []string{"CONNECTION", "PRINT"}, Subgroups: []string{prefix + "-viewers"}}),
-			),
-		}},
-	})
+`, prefix, name)
 }
 
 // Bad input is refused at plan time, before anything is written.

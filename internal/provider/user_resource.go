@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -17,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -125,12 +127,12 @@ func (r *userResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			},
 			"permissions": schema.SetAttribute{
 				MarkdownDescription: "Keys of permissions the user holds in addition to those of its groups, e.g. `PRINT` or `WEBCAM`. " +
-					"When omitted, a new user has none and the provider keeps what the server reports. The `octoprint_permissions` keys " +
-					"(or OctoPrint's `/api/access/permissions`) list what a server knows, plugins' permissions included.",
-				Optional:      true,
-				Computed:      true,
-				ElementType:   types.StringType,
-				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
+					"Defaults to none, so that a permission granted by hand shows in the plan and is taken away. The `octoprint_permissions` " +
+					"data source lists what a server knows, plugins' permissions included.",
+				Optional:    true,
+				Computed:    true,
+				ElementType: types.StringType,
+				Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, nil)),
 			},
 			"admin": schema.BoolAttribute{
 				MarkdownDescription: "Whether the user ends up with the `ADMIN` permission, through its groups or its own permissions. " +
@@ -177,7 +179,12 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 
 	groupsChange := creating || !plan.Groups.Equal(state.Groups)
 	permissionsChange := creating || !plan.Permissions.Equal(state.Permissions)
-	if !creating && (groupsChange || permissionsChange) {
+	// A group created or replaced in this run: a replaced group has lost its members on
+	// the server, so the user is updated to join it again.
+	rejoin := !creating && r.joinsPlannedGroup(ctx, plan.Groups)
+	// An update answers with what the server computes of admin, which may have changed
+	// through the groups' own permissions too.
+	if !creating && (rejoin || !req.Plan.Raw.Equal(req.State.Raw)) {
 		plan.Admin = types.BoolUnknown()
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("admin"), plan.Admin)...)
 	}
@@ -191,6 +198,12 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if permissionsChange {
 		resp.Diagnostics.Append(checkPermissions(ctx, r.client, path.Root("permissions"), plan.Permissions)...)
 	}
+}
+
+// joinsPlannedGroup tells whether any of the groups is created or replaced in this run.
+func (r *userResource) joinsPlannedGroup(ctx context.Context, groups types.Set) bool {
+	keys, _ := knownStrings(ctx, groups)
+	return slices.ContainsFunc(keys, r.plannedGroups.contains)
 }
 
 func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -222,11 +235,9 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 		resp.Diagnostics.Append(diags...)
 		newUser.Groups = groups
 	}
-	if !plan.Permissions.IsUnknown() {
-		permissions, diags := setStrings(ctx, plan.Permissions)
-		resp.Diagnostics.Append(diags...)
-		newUser.Permissions = permissions
-	}
+	permissions, diags := setStrings(ctx, plan.Permissions)
+	resp.Diagnostics.Append(diags...)
+	newUser.Permissions = permissions
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -301,23 +312,15 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	resp.Diagnostics.Append(diags...)
 	defer cancel()
 
-	var update octoprint.UserUpdate
-	changed := false
-	if !plan.Active.Equal(state.Active) {
-		update.Active, changed = plan.Active.ValueBoolPointer(), true
-	}
-	if !plan.Groups.Equal(state.Groups) {
-		resp.Diagnostics.Append(checkGroups(ctx, r.client, nil, path.Root("groups"), plan.Groups)...)
-		groups, diags := setStrings(ctx, plan.Groups)
-		resp.Diagnostics.Append(diags...)
-		update.Groups, changed = groups, true
-	}
-	if !plan.Permissions.Equal(state.Permissions) {
-		resp.Diagnostics.Append(checkPermissions(ctx, r.client, path.Root("permissions"), plan.Permissions)...)
-		permissions, diags := setStrings(ctx, plan.Permissions)
-		resp.Diagnostics.Append(diags...)
-		update.Permissions, changed = permissions, true
-	}
+	// The whole of what the plan says is sent, changed or not: the server may have lost
+	// a group membership since the refresh (a replaced group).
+	resp.Diagnostics.Append(checkGroups(ctx, r.client, nil, path.Root("groups"), plan.Groups)...)
+	resp.Diagnostics.Append(checkPermissions(ctx, r.client, path.Root("permissions"), plan.Permissions)...)
+	groups, diags := setStrings(ctx, plan.Groups)
+	resp.Diagnostics.Append(diags...)
+	permissions, diags := setStrings(ctx, plan.Permissions)
+	resp.Diagnostics.Append(diags...)
+	update := octoprint.UserUpdate{Active: plan.Active.ValueBoolPointer(), Groups: groups, Permissions: permissions}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -343,13 +346,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		}
 	}
 
-	var user *octoprint.User
-	var err error
-	if changed {
-		user, err = r.client.UpdateUser(ctx, name, update)
-	} else {
-		user, err = r.client.GetUser(ctx, name)
-	}
+	user, err := r.client.UpdateUser(ctx, name, update)
 	if err != nil {
 		resp.Diagnostics.AddError("Error updating OctoPrint user", fmt.Sprintf("Could not update user %q: %s", name, err))
 		return

@@ -313,8 +313,9 @@ func TestAccUser_driftCorrected(t *testing.T) {
 				Config: config,
 				Check: func(*terraform.State) error {
 					inactive := false
+					// Deactivated, made an admin, and given dangerous rights of its own, by hand.
 					_, err := testClient(t).UpdateUser(context.Background(), name,
-						octoprint.UserUpdate{Active: &inactive, Groups: []string{"admins"}})
+						octoprint.UserUpdate{Active: &inactive, Groups: []string{"admins"}, Permissions: []string{"SETTINGS", "SYSTEM"}})
 					return err
 				},
 				ExpectNonEmptyPlan: true,
