@@ -59,11 +59,19 @@ func checkSubgroups(ctx context.Context, client *octoprint.Client, planned *keyS
 		diags.AddAttributeError(attr, "OctoPrint group cannot contain itself",
 			fmt.Sprintf("Group %q lists itself as a subgroup.", self))
 	}
-	var unknown []string
+	var unknown, fixed []string
 	for _, key := range want {
-		if key != self && findGroup(all, key) == nil && !planned.contains(key) {
+		switch g := findGroup(all, key); {
+		case key == self:
+		case g == nil && !planned.contains(key):
 			unknown = append(unknown, key)
+		case g != nil && !g.Toggleable:
+			fixed = append(fixed, key)
 		}
+	}
+	if len(fixed) > 0 {
+		diags.AddAttributeError(attr, "OctoPrint group cannot be a subgroup",
+			fmt.Sprintf("OctoPrint drops group %s from the subgroups of a group it updates: it holds every anonymous visitor.", quoteAll(fixed)))
 	}
 	if len(unknown) > 0 {
 		keys := make([]string, len(all))

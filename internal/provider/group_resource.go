@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -72,8 +73,8 @@ func (r *groupResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 			"Make users members through `octoprint_user.groups`, referencing `octoprint_group.<name>.key` so that the group is created first " +
 			"and destroyed last.\n\n" +
 			"Permission and subgroup keys are checked against the server at plan time: OctoPrint itself silently drops keys it does not know.\n\n" +
-			"OctoPrint cannot rename a group: a new `key` or `name` replaces it, and OctoPrint removes a deleted group from its members " +
-			"(their `octoprint_user` resources then show it in the next plan and add it back).\n\n" +
+			"OctoPrint cannot rename a group: a new `key` or `name` replaces it. OctoPrint removes a deleted group from its members; " +
+			"the members' `octoprint_user` resources that reference the group are updated in the same apply and join the new group.\n\n" +
 			"**Built-in groups.** `admins`, `users`, `guests` and `readonly` cannot be created or deleted. " +
 			"Import one to manage what OctoPrint lets you change on it: the permissions, subgroups, description and default flag of " +
 			"`users` and `guests`; nothing of `admins` and `readonly`, whose changes are refused at plan time. " +
@@ -167,16 +168,19 @@ func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 
 	switch {
 	case creating:
-	case !state.Changeable.ValueBool() && !plan.sameSettings(state):
+	case !state.Changeable.ValueBool() && !plan.sameSettings(state) && req.Plan.Raw.IsFullyKnown():
 		resp.Diagnostics.AddError("OctoPrint group cannot be changed",
 			fmt.Sprintf("OctoPrint does not let anyone change its built-in group %q: keep its permissions, subgroups, description and default "+
 				"as the server has them (see the plan), or stop managing it.", key))
-	case builtIn && !plan.Description.Equal(state.Description):
+	case builtIn && !plan.Description.Equal(state.Description) && !plan.Description.IsUnknown():
 		resp.Diagnostics.AddAttributeError(path.Root("description"), "OctoPrint group description cannot be changed",
 			fmt.Sprintf("OctoPrint keeps the description of its built-in group %q as it is: set it to %q or leave it out.", key, state.Description.ValueString()))
 	}
 	permissionsChange := creating || !plan.Permissions.Equal(state.Permissions) || !plan.Subgroups.Equal(state.Subgroups)
-	if permissionsChange {
+	// OctoPrint computes dangerous from the subgroups too, whose permissions may change
+	// in the same apply: any update of a group with subgroups may change it.
+	updatingWithSubgroups := !req.Plan.Raw.Equal(req.State.Raw) && len(plan.Subgroups.Elements()) > 0
+	if permissionsChange || updatingWithSubgroups {
 		plan.Dangerous = types.BoolUnknown()
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("dangerous"), plan.Dangerous)...)
 	}
@@ -190,7 +194,51 @@ func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if permissionsChange {
 		resp.Diagnostics.Append(checkPermissions(ctx, r.client, path.Root("permissions"), plan.Permissions)...)
 		resp.Diagnostics.Append(checkSubgroups(ctx, r.client, r.plannedGroups, path.Root("subgroups"), key, plan.Subgroups)...)
+		if key == guestsGroup {
+			resp.Diagnostics.Append(checkGuestsRights(ctx, r.client, plan)...)
+		}
 	}
+}
+
+// guestsGroup holds every anonymous visitor.
+const guestsGroup = "guests"
+
+// checkGuestsRights refuses what OctoPrint silently drops from the guests group:
+// dangerous permissions, and subgroups with dangerous permissions.
+func checkGuestsRights(ctx context.Context, client *octoprint.Client, plan groupResourceModel) diag.Diagnostics {
+	permissions, diags := knownStrings(ctx, plan.Permissions)
+	subgroups, d := knownStrings(ctx, plan.Subgroups)
+	diags.Append(d...)
+	allPermissions, err := client.ListPermissions(ctx)
+	if err != nil {
+		diags.AddError("Error reading OctoPrint permissions", "Could not check the rights of the guests group: "+err.Error())
+		return diags
+	}
+	allGroups, err := client.ListGroups(ctx)
+	if err != nil {
+		diags.AddError("Error reading OctoPrint groups", "Could not check the rights of the guests group: "+err.Error())
+		return diags
+	}
+	var dangerousPermissions, dangerousSubgroups []string
+	for _, p := range allPermissions {
+		if p.Dangerous && slices.Contains(permissions, p.Key) {
+			dangerousPermissions = append(dangerousPermissions, p.Key)
+		}
+	}
+	for _, g := range allGroups {
+		if g.Dangerous && slices.Contains(subgroups, g.Key) {
+			dangerousSubgroups = append(dangerousSubgroups, g.Key)
+		}
+	}
+	if len(dangerousPermissions) > 0 {
+		diags.AddAttributeError(path.Root("permissions"), "Dangerous permission for anonymous visitors",
+			fmt.Sprintf("OctoPrint does not give the guests group dangerous permissions, and would silently drop %s.", quoteAll(dangerousPermissions)))
+	}
+	if len(dangerousSubgroups) > 0 {
+		diags.AddAttributeError(path.Root("subgroups"), "Dangerous subgroup for anonymous visitors",
+			fmt.Sprintf("OctoPrint does not give the guests group dangerous subgroups, and would silently drop %s.", quoteAll(dangerousSubgroups)))
+	}
+	return diags
 }
 
 // sameSettings tells whether the attributes an update sends are unchanged.
@@ -204,6 +252,9 @@ func (m groupResourceModel) sameSettings(o groupResourceModel) bool {
 func (r *groupResource) checkNotBuiltIn(ctx context.Context, key string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	g, err := r.client.GetGroup(ctx, key)
+	if err != nil && !errors.Is(err, octoprint.ErrNotFound) {
+		diags.AddAttributeError(path.Root("key"), "Error reading OctoPrint groups", "Could not check the group key: "+err.Error())
+	}
 	if err == nil && !g.Removable {
 		diags.AddAttributeError(path.Root("key"), "OctoPrint built-in group cannot be created",
 			fmt.Sprintf("%q is one of OctoPrint's built-in groups: it always exists and cannot be created, renamed or deleted. "+

@@ -240,6 +240,8 @@ func TestAccGroup_invalidInput(t *testing.T) {
 			`(?s)Unknown OctoPrint permission.*"print", "NO_SUCH".*Did\s+you\s+mean\s+"PRINT"\?`},
 		{"unknown subgroup", groupConfig(key, "G", "permissions = []\nsubgroups = [\"no-such-group\"]"),
 			`(?s)Unknown OctoPrint group.*"no-such-group".*subgroup`},
+		{"guests as subgroup", groupConfig(key, "G", "permissions = []\nsubgroups = [\"guests\"]"),
+			`(?s)cannot be a subgroup.*"guests"`},
 		{"itself as subgroup", groupConfig(key, "G", fmt.Sprintf("permissions = []\nsubgroups = [%q]", key)),
 			`(?s)cannot contain itself`},
 		{"key with slash", groupConfig("a/"+key, "G", "permissions = []"), `(?s)key.*must consist of letters`},
@@ -335,6 +337,15 @@ import {
 				Config:      guestsConfig("description = \"Visitors\"\npermissions = " + hclList(changed)),
 				ExpectError: regexp.MustCompile(`(?s)description cannot be changed.*"guests"`),
 			},
+			{
+				// What OctoPrint silently drops from guests is refused at plan time.
+				Config:      guestsConfig("permissions = " + hclList(append(slices.Clone(changed), "SETTINGS"))),
+				ExpectError: regexp.MustCompile(`(?s)Dangerous permission for anonymous visitors.*"SETTINGS"`),
+			},
+			{
+				Config:      guestsConfig("permissions = " + hclList(changed) + "\nsubgroups = [\"admins\"]"),
+				ExpectError: regexp.MustCompile(`(?s)Dangerous subgroup for anonymous visitors.*"admins"`),
+			},
 		},
 	})
 }
@@ -395,10 +406,54 @@ resource "octoprint_group" "test" {
   key         = "admins"
   name        = "Admins"
   permissions = ["ADMIN"]
+  default     = true
 }
 `,
 			ExpectError: regexp.MustCompile(`(?s)OctoPrint group cannot be changed.*"admins"`),
 		}},
+	})
+}
+
+// OctoPrint computes dangerous from the subgroups too: a group updated in the apply that
+// makes its subgroup dangerous reports the new value without an inconsistent result.
+func TestAccGroup_dangerousThroughSubgroup(t *testing.T) {
+	skipUnlessAcceptance(t)
+	prefix := acctest.RandomWithPrefix("tf-acc-dangerous")
+	config := func(innerPermissions, description string) string {
+		return fmt.Sprintf(`
+resource "octoprint_group" "inner" {
+  key         = "%[1]s-inner"
+  name        = "Inner"
+  permissions = %[2]s
+}
+
+resource "octoprint_group" "outer" {
+  key         = "%[1]s-outer"
+  name        = "Outer"
+  description = %[3]q
+  permissions = []
+  subgroups   = [octoprint_group.inner.key]
+}
+`, prefix, innerPermissions, description)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkGroupsGone(t, prefix+"-inner", prefix+"-outer"),
+		Steps: []resource.TestStep{
+			{
+				Config: config(`["STATUS"]`, "first"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("octoprint_group.outer", tfjsonpath.New("dangerous"), knownvalue.Bool(false)),
+				},
+			},
+			{
+				Config: config(`["STATUS", "SETTINGS"]`, "second"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("octoprint_group.inner", tfjsonpath.New("dangerous"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("octoprint_group.outer", tfjsonpath.New("dangerous"), knownvalue.Bool(true)),
+				},
+			},
+		},
 	})
 }
 
