@@ -5,6 +5,7 @@ package octoprint
 import (
 	"bytes"
 	"context"
+	"crypto/subtle"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
@@ -151,6 +152,11 @@ func newTLSConfig(insecure bool, caPEM string) (*tls.Config, error) {
 		cfg.RootCAs = pool
 	}
 	return cfg, nil
+}
+
+// UsesAPIKey tells whether key is the one this client authenticates with.
+func (c *Client) UsesAPIKey(key string) bool {
+	return key != "" && subtle.ConstantTimeCompare([]byte(key), []byte(c.apiKey)) == 1
 }
 
 // get reads path into out.

@@ -60,7 +60,7 @@ func (r *userAPIKeyResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"is removed and a new one generated.\n\n" +
 			"When the key is regenerated or removed outside Terraform, the next plan shows a new key to generate. " +
 			"The key is kept in state (sensitive): protect the state accordingly.\n\n" +
-			"A key for the user whose API key the provider itself uses is refused at plan time: it would replace the provider's own key.",
+			"The key the provider itself authenticates with is never generated, imported or removed: that would cut the provider off.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The user's name.",
@@ -92,8 +92,8 @@ func (r *userAPIKeyResource) Schema(ctx context.Context, _ resource.SchemaReques
 	}
 }
 
-// ModifyPlan refuses a key for the provider's own user: generating it would replace the
-// key the provider is using, and every later request would fail.
+// ModifyPlan refuses a key for the user whose key the provider uses: generating it
+// would replace the provider's own key, and every later request would fail.
 func (r *userAPIKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || r.client == nil {
 		return
@@ -103,21 +103,24 @@ func (r *userAPIKeyResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if user.IsUnknown() || resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(r.checkNotProviderUser(ctx, user.ValueString())...)
+	current, err := r.currentKey(ctx, user.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("user"), "Error reading OctoPrint API key",
+			fmt.Sprintf("Could not read the API key of user %q: %s", user.ValueString(), err))
+		return
+	}
+	resp.Diagnostics.Append(r.checkNotProviderKey(user.ValueString(), current, "Generating a key for that user would replace it")...)
 }
 
-func (r *userAPIKeyResource) checkNotProviderUser(ctx context.Context, name string) diag.Diagnostics {
+// checkNotProviderKey refuses to touch the key the provider itself authenticates with.
+// An application key of the same user is another key, and is not in the way.
+func (r *userAPIKeyResource) checkNotProviderKey(name, key, consequence string) diag.Diagnostics {
 	var diags diag.Diagnostics
-	me, err := r.client.CurrentUser(ctx)
-	if err != nil {
-		diags.AddAttributeError(path.Root("user"), "Error reading the provider's OctoPrint user",
-			"Could not tell whose API key the provider uses: "+err.Error())
-		return diags
-	}
-	if me.Name == name {
-		diags.AddAttributeError(path.Root("user"), "API key of the provider's own user",
-			fmt.Sprintf("The provider's API key belongs to user %q. Generating a key for that user would replace the key the provider "+
-				"is using, and every later request would fail. Manage keys of other users, e.g. a dedicated bot user.", name))
+	if r.client.UsesAPIKey(key) {
+		diags.AddAttributeError(path.Root("user"), "API key of the provider itself",
+			fmt.Sprintf("The provider authenticates with the API key of user %q. %s, and every later request of the provider would fail. "+
+				"Configure the provider with another admin's key (or an application key), or manage keys of other users, e.g. a dedicated bot user.",
+				name, consequence))
 	}
 	return diags
 }
@@ -133,7 +136,12 @@ func (r *userAPIKeyResource) Create(ctx context.Context, req resource.CreateRequ
 	resp.Diagnostics.Append(diags...)
 	defer cancel()
 	// Checked again here: at plan time the name may have been unknown.
-	resp.Diagnostics.Append(r.checkNotProviderUser(ctx, name)...)
+	current, err := r.currentKey(ctx, name)
+	if err != nil {
+		resp.Diagnostics.AddError("Error creating OctoPrint API key", fmt.Sprintf("Could not read the API key of user %q: %s", name, err))
+		return
+	}
+	resp.Diagnostics.Append(r.checkNotProviderKey(name, current, "Generating a key for that user would replace it")...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -195,11 +203,13 @@ func (r *userAPIKeyResource) currentKey(ctx context.Context, name string) (strin
 const importedKey = "imported"
 
 // replaceUnlessImported rotates the key when its triggers change, but not when an
-// imported key first gets the configuration's triggers.
+// imported key first gets the configuration's triggers, nor between no triggers and an
+// empty map.
 func replaceUnlessImported(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
 	imported, diags := req.Private.GetKey(ctx, importedKey)
 	resp.Diagnostics.Append(diags...)
-	resp.RequiresReplace = !(req.StateValue.IsNull() && imported != nil)
+	bothEmpty := len(req.StateValue.Elements()) == 0 && len(req.PlanValue.Elements()) == 0 && !req.PlanValue.IsUnknown()
+	resp.RequiresReplace = imported == nil && !bothEmpty
 }
 
 // Update only records new timeouts, or the triggers of an imported key: every other
@@ -211,9 +221,7 @@ func (r *userAPIKeyResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	if !plan.Triggers.IsNull() {
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
-	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
 }
 
 // Delete removes the key, unless the user holds another one by now (generated outside
@@ -229,14 +237,20 @@ func (r *userAPIKeyResource) Delete(ctx context.Context, req resource.DeleteRequ
 	resp.Diagnostics.Append(diags...)
 	defer cancel()
 	current, err := r.currentKey(ctx, name)
-	if err == nil && current != state.APIKey.ValueString() {
+	switch {
+	case err != nil:
+		resp.Diagnostics.AddError("Error deleting OctoPrint API key", fmt.Sprintf("Could not read the API key of user %q: %s", name, err))
+		return
+	case current != state.APIKey.ValueString():
 		tflog.Debug(ctx, "OctoPrint user holds another key, leaving it", map[string]any{"user": name})
 		return
 	}
-	if err == nil {
-		err = r.client.ResetAPIKey(ctx, name)
+	resp.Diagnostics.Append(r.checkNotProviderKey(name, current, "Removing it would revoke the provider's access: stop managing it "+
+		"with a `removed` block with `lifecycle { destroy = false }` instead")...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
-	if err != nil && !errors.Is(err, octoprint.ErrNotFound) {
+	if err := r.client.ResetAPIKey(ctx, name); err != nil && !errors.Is(err, octoprint.ErrNotFound) {
 		resp.Diagnostics.AddError("Error deleting OctoPrint API key", fmt.Sprintf("Could not remove the API key of user %q: %s", name, err))
 	}
 }
@@ -258,8 +272,15 @@ func (r *userAPIKeyResource) ImportState(ctx context.Context, req resource.Impor
 			fmt.Sprintf("User %q does not exist or has no API key. Declare the resource without importing it to generate one.", name))
 		return
 	}
+	resp.Diagnostics.Append(r.checkNotProviderKey(name, current, "Managing it would let a rotation or a destroy revoke it")...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), name)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user"), name)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("api_key"), current)...)
+	// An empty map, not null: the first plan then always updates the state (taking the
+	// configuration's triggers without a rotation) and clears the import mark.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("triggers"), types.MapValueMust(types.StringType, nil))...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte("true"))...)
 }

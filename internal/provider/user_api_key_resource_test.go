@@ -282,7 +282,7 @@ func TestAccUserAPIKey_invalidInput(t *testing.T) {
 	cases := []struct {
 		name, user, err string
 	}{
-		{"provider's own user", admin, `(?s)API key of the provider's own user.*"` + admin + `"`},
+		{"provider's own key", admin, `(?s)API key of the provider itself.*"` + admin + `"`},
 		{"no such user", missing, `(?s)OctoPrint user not found.*"` + missing + `"`},
 		{"bad name", " " + missing, `(?s)Invalid OctoPrint user name`},
 	}
@@ -320,5 +320,75 @@ resource "octoprint_user_api_key" "test" {
 				ExpectError:   regexp.MustCompile(`(?s)No OctoPrint API key to import.*has\s+no\s+API\s+key`),
 			},
 		},
+	})
+}
+
+// An import without triggers in the configuration adopts the key; triggers added later
+// rotate it as usual. The provider's own key cannot be imported.
+func TestAccUserAPIKey_importThenTriggers(t *testing.T) {
+	skipUnlessAcceptance(t)
+	name := acctest.RandomWithPrefix("tf-acc-keyimport")
+	ctx := context.Background()
+	var handMade string
+	config := func(triggers string) string {
+		return fmt.Sprintf(`
+import {
+  to = octoprint_user_api_key.test
+  id = %[1]q
+}
+
+resource "octoprint_user_api_key" "test" {
+  user = %[1]q
+%[2]s}
+`, name, triggers)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy: checkKeyDead(&handMade),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					addUserOutside(t, octoprint.NewUser{Name: name, Password: "x", Active: true})
+					var err error
+					if handMade, err = testClient(t).GenerateAPIKey(ctx, name); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config(""),
+				Check:  checkKeyStill(&handMade, name),
+			},
+			{
+				Config:           config("  triggers = { rotation = \"1\" }\n"),
+				ConfigPlanChecks: apiKeyAction(plancheck.ResourceActionDestroyBeforeCreate),
+				Check: resource.ComposeTestCheckFunc(
+					checkKeyDead(&handMade),
+					func(s *terraform.State) error { return checkKeyOwner(apiKeyIn(s), name, true)(s) },
+				),
+			},
+		},
+	})
+}
+
+func TestAccUserAPIKey_providerKeyNotImported(t *testing.T) {
+	skipUnlessAcceptance(t)
+	me, err := testClient(t).CurrentUser(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+import {
+  to = octoprint_user_api_key.test
+  id = %[1]q
+}
+
+resource "octoprint_user_api_key" "test" {
+  user = %[1]q
+}
+`, me.Name),
+			ExpectError: regexp.MustCompile(`(?s)API key of the provider itself.*Managing\s+it\s+would\s+let\s+a\s+rotation`),
+		}},
 	})
 }
