@@ -4,8 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"reflect"
+	"io"
+	"maps"
+	"math/big"
+	"slices"
+	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -35,10 +40,8 @@ func canonicalJSON(settings map[string]json.RawMessage) (jsontypes.Normalized, e
 	if err != nil {
 		return jsontypes.NewNormalizedNull(), err
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	v, err := decodeJSON(raw)
+	if err != nil {
 		return jsontypes.NewNormalizedNull(), err
 	}
 	out, err := json.Marshal(v)
@@ -48,18 +51,109 @@ func canonicalJSON(settings map[string]json.RawMessage) (jsontypes.Normalized, e
 	return jsontypes.NewNormalizedValue(string(out)), nil
 }
 
+// decodeJSON decodes one JSON value, its numbers kept as written (json.Number).
+func decodeJSON(raw []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("invalid JSON: more after the value")
+	}
+	return v, nil
+}
+
 // sameJSON tells whether two JSON texts hold the same value, whatever their layout, key
 // order or number spelling (OctoPrint answers `1000.0` where `1e3` was sent). Missing
 // (nil) and `null` are the same: OctoPrint cannot remove a key, only set it to null.
 func sameJSON(a, b []byte) bool {
 	var va, vb any
-	if len(a) > 0 && json.Unmarshal(a, &va) != nil {
-		return false
+	var err error
+	if len(a) > 0 {
+		if va, err = decodeJSON(a); err != nil {
+			return false
+		}
 	}
-	if len(b) > 0 && json.Unmarshal(b, &vb) != nil {
-		return false
+	if len(b) > 0 {
+		if vb, err = decodeJSON(b); err != nil {
+			return false
+		}
 	}
-	return reflect.DeepEqual(va, vb)
+	return sameValue(va, vb)
+}
+
+// sameValue compares decoded JSON values, numbers by the value OctoPrint stores for them.
+func sameValue(a, b any) bool {
+	switch a := a.(type) {
+	case map[string]any:
+		b, ok := b.(map[string]any)
+		if !ok || len(a) != len(b) {
+			return false
+		}
+		for key, value := range a {
+			other, ok := b[key]
+			if !ok || !sameValue(value, other) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		b, ok := b.([]any)
+		if !ok || len(a) != len(b) {
+			return false
+		}
+		for i := range a {
+			if !sameValue(a[i], b[i]) {
+				return false
+			}
+		}
+		return true
+	case json.Number:
+		b, ok := b.(json.Number)
+		if !ok {
+			return false
+		}
+		x, _ := storedNumber(a)
+		y, _ := storedNumber(b)
+		return x.Cmp(y) == 0
+	default: // string, bool, nil
+		return a == b
+	}
+}
+
+// storedNumber is the value OctoPrint (Python) stores for a JSON number: an integer
+// exactly, however large; anything with a fraction or exponent as the nearest float64,
+// so that jsonencode(1/3)'s many digits equal the 0.3333333333333333 it answers. The
+// error tells a number that overflows float64: Python stores it as Infinity.
+func storedNumber(n json.Number) (*big.Float, error) {
+	if i, ok := new(big.Int).SetString(string(n), 10); ok {
+		return new(big.Float).SetInt(i), nil
+	}
+	f, err := strconv.ParseFloat(string(n), 64)
+	return new(big.Float).SetFloat64(f), err
+}
+
+// overflowingNumbers lists where v holds a number that storedNumber refuses, as key
+// paths from at (sorted keys, so the list is stable).
+func overflowingNumbers(v any, at string) []string {
+	var found []string
+	switch v := v.(type) {
+	case map[string]any:
+		for _, key := range slices.Sorted(maps.Keys(v)) {
+			found = append(found, overflowingNumbers(v[key], fmt.Sprintf("%s[%q]", at, key))...)
+		}
+	case []any:
+		for i, item := range v {
+			found = append(found, overflowingNumbers(item, fmt.Sprintf("%s[%d]", at, i))...)
+		}
+	case json.Number:
+		if _, err := storedNumber(v); err != nil {
+			found = append(found, fmt.Sprintf("%s (%s)", at, v))
+		}
+	}
+	return found
 }
 
 // settingsObjectValidator refuses JSON that is not an object: OctoPrint keys a user's
@@ -85,11 +179,19 @@ func (settingsObjectValidator) ValidateString(_ context.Context, req validator.S
 	if !json.Valid(raw) {
 		return
 	}
-	var object map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &object); err != nil || object == nil {
+	object, err := decodeJSON(raw)
+	if _, ok := object.(map[string]any); err != nil || !ok {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid OctoPrint user settings",
 			fmt.Sprintf("The settings must be a JSON object whose keys are the top-level settings, such as "+
 				"jsonencode({ interface = { language = \"de\" } }), not %s.", jsonKind(raw)))
+		return
+	}
+	// Stored as Infinity, such a number would never read back as written: a permanent diff.
+	for _, at := range overflowingNumbers(object, "settings") {
+		resp.Diagnostics.AddAttributeError(req.Path, "Number too large for OctoPrint",
+			fmt.Sprintf("The number at %s is beyond the range of a floating-point number (about 1.8e308): "+
+				"OctoPrint would store it as Infinity. Write it as an integer without a fraction or exponent "+
+				"if it must be this large.", at))
 	}
 }
 

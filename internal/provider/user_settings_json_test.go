@@ -1,8 +1,14 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
+	"strings"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 func TestSameJSON(t *testing.T) {
@@ -17,6 +23,19 @@ func TestSameJSON(t *testing.T) {
 		{`[1,2]`, `[2,1]`, false},
 		{`"1"`, `1`, false},
 		{`{`, `{`, false},
+		{`1 2`, `1`, false},
+		// Numbers as OctoPrint (Python) stores them: integers exactly, however large...
+		{`1`, `1.0`, true},
+		{`1`, `1e0`, true},
+		{`9007199254740993`, `9007199254740992`, false},
+		{`{"id":[123456789012345678901234567890]}`, `{"id":[123456789012345678901234567891]}`, false},
+		{`9007199254740993`, `9007199254740992.0`, false},
+		// ...anything with a fraction or exponent as the nearest float64.
+		{`9007199254740993.0`, `9007199254740992.0`, true},
+		{`0.33333333333333333333333333333333333333`, `0.3333333333333333`, true},
+		{`0.000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001`, `0.0`, true},
+		{`0.1`, `0.2`, false},
+		{`-0`, `0.0`, true},
 	}
 	for _, tc := range cases {
 		if got := sameJSON([]byte(tc.a), []byte(tc.b)); got != tc.same {
@@ -50,5 +69,33 @@ func TestCanonicalJSON(t *testing.T) {
 	// As jsonencode writes it, numbers excepted (kept as OctoPrint spells them).
 	if want := `{"a":1000.0,"h":"\u003c\u0026\u003e","z":{"name":"Jürgen ✓"}}`; got.ValueString() != want {
 		t.Errorf("canonicalJSON = %s, want %s", got.ValueString(), want)
+	}
+}
+
+// A number Python would store as Infinity is refused at plan time, naming where it is.
+func TestSettingsObjectValidator(t *testing.T) {
+	cases := []struct {
+		settings string
+		errs     []string // each in its own error, in order
+	}{
+		{`{"a":1e308,"b":[1e-400],"c":` + strings.Repeat("9", 400) + `}`, nil},
+		{`{"a":{"b":[0,1e400]}}`, []string{`settings["a"]["b"][1] (1e400)`}},
+		{`{"z":-1.8e308,"y":{"x":2e308}}`, []string{`settings["y"]["x"] (2e308)`, `settings["z"] (-1.8e308)`}},
+		{`[1e400]`, []string{"not an array"}},
+	}
+	for _, tc := range cases {
+		req := validator.StringRequest{Path: path.Root("settings"), ConfigValue: types.StringValue(tc.settings)}
+		var resp validator.StringResponse
+		settingsObjectValidator{}.ValidateString(context.Background(), req, &resp)
+		errs := resp.Diagnostics.Errors()
+		if len(errs) != len(tc.errs) {
+			t.Errorf("%s: %d errors, want %d: %v", tc.settings, len(errs), len(tc.errs), errs)
+			continue
+		}
+		for i, want := range tc.errs {
+			if !strings.Contains(errs[i].Detail(), want) {
+				t.Errorf("%s: error %q does not name %s", tc.settings, errs[i].Detail(), want)
+			}
+		}
 	}
 }

@@ -68,7 +68,9 @@ func (r *userSettingsResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"- A key removed from `settings` is set to `null` on the server, and destroying the resource sets every managed key " +
 			"to `null`: OctoPrint has no call that deletes a key.\n\n" +
 			"Key order, white space and number spelling (`1`, `1.0`, `1e0`) in `settings` never make a difference, nor does " +
-			"the way OctoPrint writes values back. The user must exist; it is not created. " +
+			"the way OctoPrint writes values back. Numbers are compared as OctoPrint stores them: integers exactly, however " +
+			"large; numbers with a fraction or exponent as 64-bit floating-point numbers. A number beyond that range (`1e400`) " +
+			"is refused: OctoPrint would store it as infinity. The user must exist; it is not created. " +
 			"Import with the user's name: every top-level key the user has then becomes managed, so a key left out of the " +
 			"configuration is set to `null` by the next apply (the plan shows it).\n\n" +
 			"The `timeouts` block bounds create, update and delete (5 minutes each by default), retries included.",
@@ -231,7 +233,12 @@ func (r *userSettingsResource) save(ctx context.Context, state stateSetter, diag
 		model, err = newUserSettingsModel(plan, raw)
 	}
 	if err != nil {
-		fail(fmt.Errorf("reading them back: %w", err))
+		diags.AddError(title, fmt.Sprintf("The settings of user %q were saved, but could not be read back: %s", name, err))
+		// The server holds the planned values, so state records them: else the next plan
+		// would null a removed key again. (A new resource is tainted, and set again by the
+		// next apply.) all_settings is learnt at the next refresh.
+		plan.AllSettings = jsontypes.NewNormalizedNull()
+		diags.Append(state.Set(ctx, &plan)...)
 		return
 	}
 	diags.Append(state.Set(ctx, &model)...)

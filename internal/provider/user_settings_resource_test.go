@@ -4,8 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
@@ -21,14 +26,16 @@ import (
 
 const settingsAddress = "octoprint_user_settings.test"
 
-// settingsConfig renders an octoprint_user_settings "test"; settings is an HCL expression.
-func settingsConfig(user, settings string) string {
+// settingsConfig renders an octoprint_user_settings "test"; settings is an HCL expression,
+// body more of the resource's body (a timeouts block).
+func settingsConfig(user, settings string, body ...string) string {
 	return fmt.Sprintf(`
 resource "octoprint_user_settings" "test" {
   user     = %q
   settings = %s
+%s
 }
-`, user, settings)
+`, user, settings, strings.Join(body, "\n"))
 }
 
 // sameJSONAs checks a state value against JSON text, whatever its layout.
@@ -150,8 +157,11 @@ func TestAccUserSettings_lifecycle(t *testing.T) {
 				ImportStateId: name,
 				ImportStateCheck: func(states []*terraform.InstanceState) error {
 					want := strings.TrimSuffix(first, "}") + `,"theme":"dark"}`
-					if len(states) != 1 || states[0].Attributes["settings"] != want {
-						return fmt.Errorf("imported %d states; settings %q, want %q", len(states), states[0].Attributes["settings"], want)
+					if len(states) != 1 {
+						return fmt.Errorf("imported %d states, want 1", len(states))
+					}
+					if got := states[0].Attributes["settings"]; got != want {
+						return fmt.Errorf("imported settings %q, want %q", got, want)
 					}
 					return nil
 				},
@@ -241,6 +251,11 @@ func TestAccUserSettings_values(t *testing.T) {
 			`{"on":true,"off":false,"zero":0,"ratio":1.5,"empty":{},"none":[],"nothing":null}`, true},
 		// OctoPrint answers 1000.0 for 1e3: the same number, so no diff after the apply.
 		{"number spelling", `"{\"big\": 1e3, \"small\": 2.50}"`, `{"big":1000,"small":2.5}`, false},
+		// jsonencode writes every digit; OctoPrint keeps integers exactly and the rest as float64.
+		{"number precision", `jsonencode({ third = 1/3, tiny = 1e-400, huge = 1e400, id = 9007199254740993 })`,
+			`{"third":0.3333333333333333,"tiny":0.0,"huge":1` + strings.Repeat("0", 400) + `,"id":9007199254740993}`, false},
+		{"empty object", `jsonencode({})`, `{}`, true},
+		{"null value", `jsonencode({ a = null })`, `{"a":null}`, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -289,14 +304,24 @@ func TestAccUserSettings_invalidInput(t *testing.T) {
 		{name, `jsonencode("dark")`, `(?s)Invalid\s+OctoPrint\s+user\s+settings` + onAttribute + `not\s+a\s+string`},
 		{name, `"null"`, `(?s)Invalid\s+OctoPrint\s+user\s+settings` + onAttribute + `not\s+null`},
 		{name, `"42"`, `(?s)Invalid\s+OctoPrint\s+user\s+settings` + onAttribute + `not\s+a\s+number`},
+		{name, `"{\"a\": {\"b\": [1, -1e400]}}"`, `(?s)Number\s+too\s+large\s+for\s+OctoPrint` + onAttribute +
+			`settings\["a"\]\["b"\]\[1\]\s+\(-1e400\)`},
 		{" " + name, `jsonencode({ theme = "light" })`, `(?s)Invalid\s+OctoPrint\s+user\s+name.*white\s+space`},
 	}
 	var steps []resource.TestStep
 	for _, tc := range cases {
+		// Not plan-only: were the refusal to come at apply time, the last step would see the write.
 		steps = append(steps, resource.TestStep{
-			Config: settingsConfig(tc.user, tc.settings), PlanOnly: true, ExpectError: regexp.MustCompile(tc.err),
+			Config: settingsConfig(tc.user, tc.settings), ExpectError: regexp.MustCompile(tc.err),
 		})
 	}
+	// The user's settings are exactly as before: no step wrote any.
+	steps = append(steps, resource.TestStep{
+		Config: fmt.Sprintf("data \"octoprint_user_settings\" \"check\" {\n  user = %q\n}\n", name),
+		ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue("data.octoprint_user_settings.check",
+			tfjsonpath.New("settings"), knownvalue.StringExact(`{"theme":"dark"}`))},
+	})
+	// Last: CheckDestroy gets the state it left, unrefreshed.
 	missing := name + "-missing"
 	steps = append(steps, resource.TestStep{
 		Config:      settingsConfig(missing, `jsonencode({ theme = "light" })`),
@@ -305,15 +330,14 @@ func TestAccUserSettings_invalidInput(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps:                    steps,
-		CheckDestroy: resource.ComposeTestCheckFunc(
-			checkServerSettings(t, name, map[string]string{"theme": `"dark"`}),
-			func(s *terraform.State) error {
-				if n := len(s.RootModule().Resources); n != 0 {
-					return fmt.Errorf("%d resources left in state", n)
-				}
-				return checkUserGone(t, missing)
-			},
-		),
+		// Called with the state after the last step (if not empty): the failed create must
+		// have left nothing.
+		CheckDestroy: func(s *terraform.State) error {
+			if _, ok := s.RootModule().Resources[settingsAddress]; ok {
+				return fmt.Errorf("%s left in state", settingsAddress)
+			}
+			return nil
+		},
 	})
 }
 
@@ -347,6 +371,143 @@ resource "octoprint_user_settings" "test" {
 					plancheck.ExpectResourceAction(settingsAddress, plancheck.ResourceActionCreate),
 				),
 				Check: checkServerSettings(t, name, map[string]string{"interface": `{"language":"de"}`}),
+			},
+		},
+	})
+}
+
+// A change no float64 tells apart is still a change: integers are compared exactly.
+func TestAccUserSettings_largeInteger(t *testing.T) {
+	skipUnlessAcceptance(t)
+	name := userWithSettings(t, "tf-acc-settings-int", nil)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkSettingsDestroyed(t, nil),
+		Steps: []resource.TestStep{
+			{
+				Config: settingsConfig(name, `jsonencode({ id = 9007199254740992 })`),
+				Check:  checkServerSettings(t, name, map[string]string{"id": "9007199254740992"}),
+			},
+			{
+				Config:           settingsConfig(name, `jsonencode({ id = 9007199254740993 })`),
+				ConfigPlanChecks: preApply(plancheck.ExpectResourceAction(settingsAddress, plancheck.ResourceActionUpdate)),
+				Check:            checkServerSettings(t, name, map[string]string{"id": "9007199254740993"}),
+			},
+		},
+	})
+}
+
+// settingsProxy stands between the provider and OctoPrint: it counts the writes of user
+// settings, and fails their reads while failReads is set.
+type settingsProxy struct {
+	url       string
+	writes    atomic.Int32
+	failReads atomic.Bool
+}
+
+func newSettingsProxy(t *testing.T) *settingsProxy {
+	t.Helper()
+	target, err := url.Parse(testURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &settingsProxy{}
+	forward := httputil.NewSingleHostReverseProxy(target)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/settings") {
+			switch {
+			case r.Method == http.MethodPatch:
+				p.writes.Add(1)
+			case r.Method == http.MethodGet && p.failReads.Load():
+				http.Error(w, `{"error": "refused by the test proxy"}`, http.StatusInternalServerError)
+				return
+			}
+		}
+		forward.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	p.url = srv.URL
+	return p
+}
+
+// config renders a provider block using the proxy, without retries, before the resource.
+func (p *settingsProxy) config(resource string) string {
+	return fmt.Sprintf("provider \"octoprint\" {\n  url         = %q\n  max_retries = 0\n}\n", p.url) + resource
+}
+
+// A read-back failing after a successful write says the settings were saved, and state
+// records them: the next plan is empty, not a second attempt to null a removed key.
+func TestAccUserSettings_readBackFails(t *testing.T) {
+	skipUnlessAcceptance(t)
+	name := userWithSettings(t, "tf-acc-settings-readback", nil)
+	proxy := newSettingsProxy(t)
+	failReads := func(fail bool) func() { return func() { proxy.failReads.Store(fail) } }
+	saved := func(op string) *regexp.Regexp {
+		return regexp.MustCompile(`(?s)Error\s+` + op + `\s+OctoPrint\s+user\s+settings.*` + regexp.QuoteMeta(fmt.Sprintf("%q", name)) +
+			`\s+were\s+saved,\s+but\s+could\s+not\s+be\s+read\s+back`)
+	}
+	first := proxy.config(settingsConfig(name, `jsonencode({ a = "1", b = "2" })`))
+	second := proxy.config(settingsConfig(name, `jsonencode({ a = "3" })`))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkSettingsDestroyed(t, nil),
+		Steps: []resource.TestStep{
+			{PreConfig: failReads(true), Config: first, ExpectError: saved("creating")},
+			{
+				// Created but not read back: tainted, so written again.
+				PreConfig:        failReads(false),
+				Config:           first,
+				ConfigPlanChecks: preApply(plancheck.ExpectResourceAction(settingsAddress, plancheck.ResourceActionReplace)),
+				Check:            checkServerSettings(t, name, map[string]string{"a": `"1"`, "b": `"2"`}),
+			},
+			{PreConfig: failReads(true), Config: second, ExpectError: saved("updating")},
+			{
+				PreConfig:         failReads(false),
+				Config:            second,
+				ConfigPlanChecks:  preApply(plancheck.ExpectEmptyPlan()),
+				ConfigStateChecks: []statecheck.StateCheck{expectSettings("all_settings", `{"a":"3","b":null}`)},
+				Check:             checkServerSettings(t, name, map[string]string{"a": `"3"`, "b": "null"}),
+			},
+		},
+	})
+}
+
+// Changing only the timeouts is an update that writes nothing to OctoPrint and keeps the
+// settings in state.
+func TestAccUserSettings_timeoutsOnly(t *testing.T) {
+	skipUnlessAcceptance(t)
+	name := userWithSettings(t, "tf-acc-settings-timeouts", nil)
+	proxy := newSettingsProxy(t)
+	const settings = `jsonencode({ interface = { language = "de" }, x = 1 })`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkSettingsDestroyed(t, map[string]string{"theme": `"light"`}),
+		Steps: []resource.TestStep{
+			{Config: proxy.config(settingsConfig(name, settings))},
+			{
+				PreConfig: func() {
+					saveSettingsOutside(t, name, map[string]string{"theme": `"light"`})
+					proxy.writes.Store(0)
+				},
+				Config: proxy.config(settingsConfig(name, settings, `  timeouts { update = "2m" }`)),
+				ConfigPlanChecks: preApply(
+					plancheck.ExpectResourceAction(settingsAddress, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(settingsAddress, tfjsonpath.New("all_settings"),
+						sameJSONAs(`{"interface":{"language":"de"},"theme":"light","x":1}`)),
+				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectSettings("settings", `{"interface":{"language":"de"},"x":1}`),
+					statecheck.ExpectKnownValue(settingsAddress, tfjsonpath.New("timeouts").AtMapKey("update"), knownvalue.StringExact("2m")),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					func(*terraform.State) error {
+						if n := proxy.writes.Load(); n != 0 {
+							return fmt.Errorf("%d writes of settings for a change of timeouts", n)
+						}
+						return nil
+					},
+					checkServerSettings(t, name, map[string]string{"interface": `{"language":"de"}`, "x": "1", "theme": `"light"`}),
+				),
 			},
 		},
 	})
