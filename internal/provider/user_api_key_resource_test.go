@@ -344,7 +344,7 @@ resource "octoprint_user_api_key" "test" {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy: checkKeyDead(&handMade),
+		CheckDestroy:             checkKeyDead(&handMade),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
