@@ -118,6 +118,11 @@ resource "octoprint_user" "test" {
 resource "octoprint_user_api_key" "test" {
   user = octoprint_user.test.name
 }
+
+resource "octoprint_user_settings" "test" {
+  user     = octoprint_user.test.name
+  settings = jsonencode({ interface = { language = "de" } })
+}
 `, url, name)
 	}
 	const dataSource = `

@@ -58,6 +58,9 @@ func (d *userSettingsDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 }
 
 func (d *userSettingsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if !d.configured(&resp.Diagnostics) {
+		return
+	}
 	var config userSettingsDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {

@@ -141,6 +141,9 @@ func (r *userSettingsResource) Create(ctx context.Context, req resource.CreateRe
 }
 
 func (r *userSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.client == nil {
+		return // provider not configured yet (unknown at plan time): keep the state as it is
+	}
 	var state userSettingsResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
