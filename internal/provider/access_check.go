@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -82,6 +83,26 @@ func checkSubgroups(ctx context.Context, client *octoprint.Client, planned *keyS
 			fmt.Sprintf("OctoPrint has no group %s and would silently ignore it as a subgroup. This server has: %s. "+
 				"A group managed in this configuration must be referenced (e.g. `octoprint_group.operators.key`), so that it is created first.",
 				quoteAll(unknown), quoteAll(keys)))
+	}
+	return diags
+}
+
+// checkUserExists refuses a user name that the server does not know and this command
+// does not plan to create: settings and keys of such a user would fail at apply.
+func checkUserExists(ctx context.Context, client *octoprint.Client, planned *keySet, attr path.Path, name types.String) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if name.IsUnknown() || name.IsNull() || planned.contains(name.ValueString()) {
+		return diags
+	}
+	_, err := client.GetUser(ctx, name.ValueString())
+	switch {
+	case errors.Is(err, octoprint.ErrNotFound):
+		diags.AddAttributeError(attr, "OctoPrint user not found",
+			fmt.Sprintf("The server has no user named %q (names are case-sensitive), and this configuration does not create one. "+
+				"A user managed in this configuration must be referenced (e.g. `octoprint_user.alice.name`), so that it is created first.",
+				name.ValueString()))
+	case err != nil:
+		diags.AddAttributeError(attr, "Error reading OctoPrint user", fmt.Sprintf("Could not check user %q: %s", name.ValueString(), err))
 	}
 	return diags
 }

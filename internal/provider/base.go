@@ -20,17 +20,21 @@ type providerData struct {
 	// plannedGroups are the keys of the groups this command plans to create, so that a
 	// user or group planned after them may name them before they exist on the server.
 	plannedGroups *keySet
+	// plannedUsers are the names of the users this command plans to create, for the
+	// settings and API keys planned after them.
+	plannedUsers *keySet
 }
 
 // resourceBase is embedded by every resource: it receives the configured client.
 type resourceBase struct {
 	client        *octoprint.Client
 	plannedGroups *keySet
+	plannedUsers  *keySet
 }
 
 func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if data := providerDataFrom(req.ProviderData, &resp.Diagnostics); data != nil {
-		b.client, b.plannedGroups = data.client, data.plannedGroups
+		b.client, b.plannedGroups, b.plannedUsers = data.client, data.plannedGroups, data.plannedUsers
 	}
 }
 

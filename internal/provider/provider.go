@@ -182,7 +182,7 @@ func (p *octoprintProvider) Configure(ctx context.Context, req provider.Configur
 		resp.Diagnostics.AddAttributeError(attr, "Invalid OctoPrint provider configuration", err.Error())
 		return
 	}
-	data := &providerData{client: client, plannedGroups: &keySet{}}
+	data := &providerData{client: client, plannedGroups: &keySet{}, plannedUsers: &keySet{}}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

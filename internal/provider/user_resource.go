@@ -172,6 +172,10 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		}
 	}
 
+	if !plan.Name.IsUnknown() && (creating || !plan.Name.Equal(state.Name)) {
+		r.plannedUsers.add(plan.Name.ValueString())
+	}
+
 	if creating && config.Password.IsNull() && config.PasswordWO.IsNull() {
 		resp.Diagnostics.AddAttributeError(path.Root("password"), "Missing password",
 			"A new OctoPrint user needs a password: set `password`, or the write-only `password_wo`.")

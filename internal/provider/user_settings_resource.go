@@ -106,13 +106,22 @@ func (r *userSettingsResource) Schema(ctx context.Context, _ resource.SchemaRequ
 	}
 }
 
-// ModifyPlan keeps settings and all_settings from state when the configured settings hold
+// ModifyPlan refuses, on create, a user that neither exists nor is planned. It keeps
+// settings and all_settings from state when the configured settings hold
 // the same values: a new key order, layout or number spelling is no change, and other
 // keys changing on the server are no reason for a plan. (Terraform accepts the prior
 // value planned for a configured attribute: it means "equivalent to the configuration".)
 func (r *userSettingsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
-		return // destroy or create
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	if req.State.Raw.IsNull() {
+		if r.client != nil {
+			var user types.String
+			resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("user"), &user)...)
+			resp.Diagnostics.Append(checkUserExists(ctx, r.client, r.plannedUsers, path.Root("user"), user)...)
+		}
+		return
 	}
 	var plan, state userSettingsResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)

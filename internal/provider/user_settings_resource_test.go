@@ -325,7 +325,8 @@ func TestAccUserSettings_invalidInput(t *testing.T) {
 	missing := name + "-missing"
 	steps = append(steps, resource.TestStep{
 		Config:      settingsConfig(missing, `jsonencode({ theme = "light" })`),
-		ExpectError: regexp.MustCompile(`(?s)OctoPrint\s+user\s+not\s+found.*` + regexp.QuoteMeta(fmt.Sprintf("%q", missing)) + `.*no\s+user\s+of\s+that\s+name`),
+		ExpectError: regexp.MustCompile(`(?s)OctoPrint\s+user\s+not\s+found.*no\s+user\s+named\s+` + regexp.QuoteMeta(fmt.Sprintf("%q", missing)) +
+			`.*does\s+not\s+create\s+one`),
 	})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
