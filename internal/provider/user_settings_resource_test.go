@@ -324,7 +324,7 @@ func TestAccUserSettings_invalidInput(t *testing.T) {
 	// Last: CheckDestroy gets the state it left, unrefreshed.
 	missing := name + "-missing"
 	steps = append(steps, resource.TestStep{
-		Config:      settingsConfig(missing, `jsonencode({ theme = "light" })`),
+		Config: settingsConfig(missing, `jsonencode({ theme = "light" })`),
 		ExpectError: regexp.MustCompile(`(?s)OctoPrint\s+user\s+not\s+found.*no\s+user\s+named\s+` + regexp.QuoteMeta(fmt.Sprintf("%q", missing)) +
 			`.*does\s+not\s+create\s+one`),
 	})
