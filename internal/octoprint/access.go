@@ -45,7 +45,7 @@ type Version struct {
 // ListPermissions returns every permission the server knows, plugins' included, from
 // the client's snapshot.
 func (c *Client) ListPermissions(ctx context.Context) ([]Permission, error) {
-	permissions, err := c.permissions.get(ctx, c.server.accessGeneration.Load(), func() ([]Permission, error) {
+	permissions, err := c.permissions.get(ctx, c.server.accessGeneration.Load(), func(ctx context.Context) ([]Permission, error) {
 		var out struct {
 			Permissions []Permission `json:"permissions"`
 		}

@@ -48,7 +48,7 @@ type groupList struct {
 
 // ListGroups returns every group (admin only), from the client's snapshot.
 func (c *Client) ListGroups(ctx context.Context) ([]Group, error) {
-	groups, err := c.groups.get(ctx, c.server.accessGeneration.Load(), func() ([]Group, error) {
+	groups, err := c.groups.get(ctx, c.server.accessGeneration.Load(), func(ctx context.Context) ([]Group, error) {
 		var list groupList
 		err := c.get(ctx, groupsPath, &list)
 		return list.Groups, err

@@ -36,7 +36,10 @@ func (s *snapshot[T]) store(value T, generation uint64) {
 
 // get returns the list as of the given generation: the snapshot when it is of that
 // generation, otherwise what load returns, one call shared by every concurrent caller.
-func (s *snapshot[T]) get(ctx context.Context, generation uint64, load func() (T, error)) (T, error) {
+// load runs without the first caller's cancellation, which must not fail the others
+// (each request is still bounded by the client's timeout); every caller stops waiting
+// at its own deadline.
+func (s *snapshot[T]) get(ctx context.Context, generation uint64, load func(context.Context) (T, error)) (T, error) {
 	s.mu.Lock()
 	value, ok := s.value, s.valid && s.generation == generation
 	s.mu.Unlock()
@@ -46,7 +49,7 @@ func (s *snapshot[T]) get(ctx context.Context, generation uint64, load func() (T
 	// Keyed by generation: a caller that starts after a write never joins a request
 	// that started before it.
 	result := s.loads.DoChan(strconv.FormatUint(generation, 10), func() (any, error) {
-		value, err := load()
+		value, err := load(context.WithoutCancel(ctx))
 		if err == nil {
 			s.store(value, generation)
 		}
@@ -67,7 +70,7 @@ func (s *snapshot[T]) get(ctx context.Context, generation uint64, load func() (T
 
 // userList returns the user list as of now.
 func (c *Client) userList(ctx context.Context) ([]User, error) {
-	return c.users.get(ctx, c.server.generation.Load(), func() ([]User, error) {
+	return c.users.get(ctx, c.server.generation.Load(), func(ctx context.Context) ([]User, error) {
 		var list userList
 		err := c.get(ctx, "api/access/users", &list)
 		return list.Users, err

@@ -69,6 +69,30 @@ func TestSnapshotConcurrentReadsShareOneRequest(t *testing.T) {
 	}
 }
 
+// A reader that gives up does not fail the others waiting for the same request.
+func TestSnapshotReaderGivingUpLeavesOthersTheirAnswer(t *testing.T) {
+	s := newCountingServer(t, "alice")
+	c := newClient(t, s.URL)
+	impatient, cancel := context.WithTimeout(context.Background(), 5*time.Millisecond)
+	defer cancel()
+	first := make(chan error, 1)
+	go func() {
+		_, err := c.ListUsers(impatient) // starts the request, gives up before its answer
+		first <- err
+	}()
+	time.Sleep(2 * time.Millisecond)
+	users, err := c.ListUsers(context.Background())
+	if err != nil || len(users) != 1 {
+		t.Fatalf("the patient reader got %v, %v; want alice", users, err)
+	}
+	if err := <-first; !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("the impatient reader got %v, want its deadline", err)
+	}
+	if n := s.count(http.MethodGet, "/api/access/users"); n != 1 {
+		t.Errorf("%d requests, want 1 shared", n)
+	}
+}
+
 func TestSnapshotReadAfterOwnWrite(t *testing.T) {
 	s := newCountingServer(t, "alice")
 	c := newClient(t, s.URL)
