@@ -20,7 +20,7 @@ const Masked = "***"
 
 // secretHeaders and secretFields never reach a log with their values.
 var (
-	secretHeaders = []string{"X-Api-Key", "Authorization", "Cookie", "Set-Cookie"}
+	secretHeaders = []string{"X-Api-Key", "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie"}
 	secretFields  = map[string]bool{"password": true, "current": true, "apikey": true, "api_key": true}
 )
 
@@ -34,7 +34,7 @@ func (c *Client) log(ctx context.Context, req *http.Request, reqBody []byte, res
 	fields := map[string]any{
 		"method":          req.Method,
 		"url":             req.URL.Redacted(),
-		"request_headers": maskHeaders(req.Header),
+		"request_headers": maskHeaders(req.Header, c.headers),
 		"duration_ms":     took.Milliseconds(),
 	}
 	if len(reqBody) > 0 {
@@ -50,15 +50,23 @@ func (c *Client) log(ctx context.Context, req *http.Request, reqBody []byte, res
 	c.logger(ctx, "OctoPrint API request", fields)
 }
 
-func maskHeaders(h http.Header) map[string]string {
+// maskHeaders returns the headers with the values of the secret ones masked, and of
+// every header the configuration adds: those are often a proxy's credentials.
+func maskHeaders(h http.Header, configured map[string]string) map[string]string {
 	out := make(map[string]string, len(h))
 	for k, v := range h {
 		out[k] = strings.Join(v, ", ")
 	}
-	for _, k := range secretHeaders {
+	mask := func(k string) {
 		if _, ok := out[http.CanonicalHeaderKey(k)]; ok {
 			out[http.CanonicalHeaderKey(k)] = Masked
 		}
+	}
+	for _, k := range secretHeaders {
+		mask(k)
+	}
+	for k := range configured {
+		mask(k)
 	}
 	return out
 }

@@ -43,7 +43,8 @@ func (l *logRecorder) all() []logRecord {
 func withLogger(l *logRecorder) func(*Config) { return func(c *Config) { c.Logger = l.log } }
 
 func TestLogMasksSecrets(t *testing.T) {
-	secrets := []string{"key-secret-123", "pw-secret-456", "current-secret-789", "resp-key-abc", "proxy-secret-def", "cookie-secret-ghi", "nested-secret-jkl"}
+	secrets := []string{"key-secret-123", "pw-secret-456", "current-secret-789", "resp-key-abc", "proxy-secret-def", "cookie-secret-ghi",
+		"nested-secret-jkl", "gateway-secret-mno", "proxy-auth-secret-pqr"}
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
 			answer(200, `{"apikey":"resp-key-abc","users":[{"name":"x","password":"nested-secret-jkl"}]}`)(w, r)
@@ -54,7 +55,8 @@ func TestLogMasksSecrets(t *testing.T) {
 	var rec logRecorder
 	c := newClient(t, f.URL, withLogger(&rec), func(c *Config) {
 		c.APIKey = "key-secret-123"
-		c.Headers = map[string]string{"Authorization": "Bearer proxy-secret-def", "cookie": "session=cookie-secret-ghi"}
+		c.Headers = map[string]string{"Authorization": "Bearer proxy-secret-def", "cookie": "session=cookie-secret-ghi",
+			"X-Gateway-Token": "gateway-secret-mno", "Proxy-Authorization": "Basic proxy-auth-secret-pqr"}
 	})
 	ctx := context.Background()
 	if err := c.ChangePassword(ctx, "bob", "pw-secret-456", "current-secret-789"); err != nil {
@@ -79,13 +81,13 @@ func TestLogMasksSecrets(t *testing.T) {
 			t.Errorf("the log holds the secret %q: %s", s, all)
 		}
 	}
-	if n := strings.Count(string(all), Masked); n < 8 {
-		t.Errorf("the log holds %q %d times, want at least 8 (3 headers x 2, password, current, apikey, nested password): %s", Masked, n, all)
+	if n := strings.Count(string(all), Masked); n < 14 {
+		t.Errorf("the log holds %q %d times, want at least 14 (5 headers x 2, password, current, apikey, nested password): %s", Masked, n, all)
 	}
 
 	pw := records[0].fields
 	headers, _ := pw["request_headers"].(map[string]string)
-	for _, h := range []string{"X-Api-Key", "Authorization", "Cookie"} {
+	for _, h := range []string{"X-Api-Key", "Authorization", "Cookie", "X-Gateway-Token", "Proxy-Authorization"} {
 		if headers[h] != Masked {
 			t.Errorf("request header %s logged as %q, want %q", h, headers[h], Masked)
 		}
