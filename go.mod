@@ -3,6 +3,7 @@ module github.com/octoprint-terraform/terraform-provider-octoprint
 go 1.25.8
 
 require (
+	github.com/gofrs/flock v0.12.1
 	github.com/hashicorp/go-retryablehttp v0.7.8
 	github.com/hashicorp/terraform-plugin-framework v1.19.0
 	github.com/hashicorp/terraform-plugin-framework-jsontypes v0.2.0

@@ -72,6 +72,8 @@ type server struct {
 	// writes lets one write at a time through: OctoPrint >= 1.10 loses users when two
 	// writes to its user file overlap. A channel, so that waiting honours the context.
 	writes chan struct{}
+	// machine does the same across the processes of this machine.
+	machine *machineLock
 	// generation counts the writes, so that every client knows when its snapshot of
 	// the user list is out of date.
 	generation atomic.Uint64
@@ -83,8 +85,15 @@ type server struct {
 var servers sync.Map
 
 func serverFor(url string) *server {
-	s, _ := servers.LoadOrStore(url, &server{writes: make(chan struct{}, 1)})
+	if s, ok := servers.Load(url); ok {
+		return s.(*server) //nolint:forcetypeassert // only *server is stored
+	}
+	s, _ := servers.LoadOrStore(url, newServer(url))
 	return s.(*server) //nolint:forcetypeassert // only *server is stored
+}
+
+func newServer(url string) *server {
+	return &server{writes: make(chan struct{}, 1), machine: newMachineLock(url)}
 }
 
 // New checks cfg and returns a client for it.
@@ -203,6 +212,10 @@ func (c *Client) sendAlone(ctx context.Context, method, path string, body any) (
 	case <-ctx.Done():
 		return reply{}, writeCounts{}, fmt.Errorf("waiting to send %s %s: %w", method, path, ctx.Err())
 	}
+	if err := c.server.machine.lock(ctx); err != nil {
+		return reply{}, writeCounts{}, fmt.Errorf("waiting for other processes writing to this OctoPrint to send %s %s: %w", method, path, err)
+	}
+	defer c.server.machine.unlock()
 	if err := ctx.Err(); err != nil {
 		return reply{}, writeCounts{}, fmt.Errorf("not sending %s %s: %w", method, path, err)
 	}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -192,4 +193,54 @@ func listServerUsers(srv *testserver.Server, prefix string) (map[string]octoprin
 		}
 	}
 	return out, nil
+}
+
+// OpenTofu runs each provider block in a process of its own: two blocks for one server
+// write at the same time unless the lock spans processes. 2 x 30 users through two
+// provider blocks, applied and destroyed with -parallelism=20, must all arrive and all go.
+func TestAccUser_twoProviderBlocksOneServer(t *testing.T) {
+	skipUnlessAcceptance(t)
+	const perBlock = 30
+	prefix := acctest.RandomWithPrefix("tf-acc-blocks")
+	r := newTofuRunner(t)
+	writeFile(t, r.dir+"/main.tf", fmt.Sprintf(`
+terraform {
+  required_providers {
+    octoprint = { source = "octoprint-terraform/octoprint" }
+  }
+}
+
+provider "octoprint" {
+  alias = "a"
+}
+
+provider "octoprint" {
+  alias = "b"
+}
+
+resource "octoprint_user" "a" {
+  provider    = octoprint.a
+  count       = %[1]d
+  name        = "%[2]s-a${count.index}"
+  password_wo = "secret"
+}
+
+resource "octoprint_user" "b" {
+  provider    = octoprint.b
+  count       = %[1]d
+  name        = "%[2]s-b${count.index}"
+  password_wo = "secret"
+}
+`, perBlock, prefix))
+	srv := &testserver.Server{URL: os.Getenv(EnvURL), APIKey: os.Getenv(EnvAPIKey)}
+	r.apply(nil, "-parallelism=20")
+	if n := len(serverUsers(t, srv, prefix)); n != 2*perBlock {
+		t.Errorf("the server holds %d of the %d users", n, 2*perBlock)
+	}
+	if code := r.tofu(nil, "destroy", "-auto-approve", "-input=false", "-no-color", "-parallelism=20"); code != 0 {
+		t.Fatalf("destroy failed with exit code %d", code)
+	}
+	if n := len(serverUsers(t, srv, prefix)); n != 0 {
+		t.Errorf("%d users left after the destroy", n)
+	}
 }
