@@ -222,7 +222,7 @@ func (c *Client) sendAlone(ctx context.Context, method, path string, body any) (
 	// Once sent, a write is seen through to its answer (each try bounded by the request
 	// timeout), even if the caller's deadline passes meanwhile: abandoning it would leave
 	// the caller not knowing whether the server made the change.
-	a, err := c.send(context.WithoutCancel(ctx), method, path, body)
+	a, err := c.send(context.WithValue(context.WithoutCancel(ctx), callerKey{}, ctx), method, path, body)
 	counts := writeCounts{access: c.server.accessGeneration.Load()}
 	if strings.HasPrefix(path, groupsPath) {
 		counts.access = c.server.accessGeneration.Add(1)
@@ -281,13 +281,13 @@ func (c *Client) send(ctx context.Context, method, path string, body any) (reply
 		req.Header.Set("Content-Type", "application/json")
 	}
 
-	attempts := 1
-	req = req.WithContext(context.WithValue(req.Context(), attemptsKey{}, &attempts))
+	reqCtx, st := withRetryState(req.Context())
+	req = req.WithContext(reqCtx)
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
 		c.log(ctx, req, payload, nil, nil, time.Since(start), err)
-		return reply{}, fmt.Errorf("%s %s (%s): %w", method, req.URL.Redacted(), tries(attempts), err)
+		return reply{}, fmt.Errorf("%s %s (%s): %w", method, req.URL.Redacted(), tries(st.attempts), err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
@@ -300,7 +300,7 @@ func (c *Client) send(ctx context.Context, method, path string, body any) (reply
 	}
 
 	if resp.StatusCode >= 400 {
-		apiErr := &APIError{Method: method, Path: "/" + path, StatusCode: resp.StatusCode, Message: errorMessage(data), Attempts: attempts}
+		apiErr := &APIError{Method: method, Path: "/" + path, StatusCode: resp.StatusCode, Message: errorMessage(data), Attempts: st.attempts}
 		if resp.StatusCode == http.StatusForbidden && path != currentUserPath {
 			apiErr.Hint = c.forbiddenHint(ctx)
 		}

@@ -2,8 +2,11 @@ package octoprint
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"math/rand/v2"
 	"mime"
+	"net"
 	"net/http"
 	"time"
 
@@ -37,23 +40,74 @@ func newRetryingClient(transport http.RoundTripper, cfg Config) *http.Client {
 	// The last answer as it is, so that its status and OctoPrint's text reach the error.
 	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
 	rc.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, attempt int) {
-		if n, ok := req.Context().Value(attemptsKey{}).(*int); ok {
-			*n = attempt + 1
+		if st := retryStateOf(req.Context()); st != nil {
+			st.attempts = attempt + 1
 		}
+	}
+	rc.PrepareRetry = func(req *http.Request) error {
+		return retryStateOf(req.Context()).abandoned()
 	}
 	return rc.StandardClient()
 }
 
-// attemptsKey marks the context value in which a request counts its attempts.
-type attemptsKey struct{}
+// retryState is what the tries of one request know, kept in its context.
+type retryState struct {
+	attempts int
+	// caller is the caller's context. A write is sent with a context that ignores the
+	// caller's cancellation, so that a write that may have reached the server is seen
+	// through; one that cannot have reached it yet is given up with the caller.
+	caller         context.Context
+	mayHaveArrived bool
+}
+
+type retryStateKey struct{}
+
+// callerKey marks the caller's own context inside a detached one.
+type callerKey struct{}
+
+// withRetryState gives a request's context its retry state.
+func withRetryState(ctx context.Context) (context.Context, *retryState) {
+	st := &retryState{attempts: 1, caller: ctx}
+	if caller, ok := ctx.Value(callerKey{}).(context.Context); ok {
+		st.caller = caller
+	}
+	return context.WithValue(ctx, retryStateKey{}, st), st
+}
+
+func retryStateOf(ctx context.Context) *retryState {
+	st, _ := ctx.Value(retryStateKey{}).(*retryState)
+	return st
+}
+
+// tried records how a try ended: only a refused connection surely sent nothing.
+func (st *retryState) tried(err error) {
+	var op *net.OpError
+	if st != nil && (err == nil || !errors.As(err, &op) || op.Op != "dial") {
+		st.mayHaveArrived = true
+	}
+}
+
+// abandoned is an error once the caller has given up and nothing may have reached the
+// server: trying again would only send what nobody waits for.
+func (st *retryState) abandoned() error {
+	if st == nil || st.mayHaveArrived || st.caller.Err() == nil {
+		return nil
+	}
+	return fmt.Errorf("not trying again: %w", st.caller.Err())
+}
 
 // retryPolicy retries what a restarting server answers: refused or reset connections
 // (not TLS or URL errors), 502/503/504 from a proxy in front, and what OctoPrint's
 // start-up stand-in answers while the real server loads: 404 to reads and 501 to writes,
 // as HTML (OctoPrint's own errors are JSON).
 func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	st := retryStateOf(ctx)
+	st.tried(err)
 	if ctx.Err() != nil {
 		return false, ctx.Err()
+	}
+	if err := st.abandoned(); err != nil {
+		return false, err
 	}
 	if err != nil {
 		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)

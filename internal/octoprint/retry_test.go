@@ -3,6 +3,7 @@ package octoprint
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"sync/atomic"
 	"testing"
@@ -188,5 +189,48 @@ func TestBackoff(t *testing.T) {
 	}
 	if w := backoff(minWait, maxWait, 62, nil); w > maxWait*5/4 {
 		t.Errorf("a late attempt waits %s, over the maximum", w)
+	}
+}
+
+// A write that cannot have reached the server (every try refused) is given up once its
+// caller gives up, instead of being tried again for over a minute under the write lock.
+func TestAWriteNobodyWaitsForIsNotRetried(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + ln.Addr().String()
+	ln.Close() // nothing listens: every try is refused
+	c := newClient(t, url, func(c *Config) { c.Retries, c.RetryWaitMin, c.RetryWaitMax = 20, 20*time.Millisecond, 20*time.Millisecond })
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err = c.ResetAPIKey(ctx, "bob")
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("got %v, want the caller's deadline", err)
+	}
+	if took := time.Since(start); took > 300*time.Millisecond {
+		t.Errorf("gave up after %s; 20 tries would take over 400ms", took)
+	}
+}
+
+// A write that may have reached the server (the connection dropped after the request
+// arrived) is tried until its answer is known, although its caller gave up.
+func TestAWriteThatMayHaveArrivedIsSeenThrough(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var tries atomic.Int32
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		if tries.Add(1) == 1 {
+			cancel() // the caller gives up while its write is on the way
+			dropConnection(t, w)
+			return
+		}
+		answer(200, `{}`)(w, r)
+	})
+	if err := newClient(t, f.URL, retrying(3)).ResetAPIKey(ctx, "bob"); err != nil {
+		t.Fatalf("got %v, want the write seen through", err)
+	}
+	if n := tries.Load(); n != 2 {
+		t.Errorf("%d tries, want 2", n)
 	}
 }
