@@ -201,7 +201,9 @@ func TestAWriteNobodyWaitsForIsNotRetried(t *testing.T) {
 	}
 	url := "http://" + ln.Addr().String()
 	ln.Close() // nothing listens: every try is refused
-	c := newClient(t, url, func(c *Config) { c.Retries, c.RetryWaitMin, c.RetryWaitMax = 20, 20*time.Millisecond, 20*time.Millisecond })
+	c := newClient(t, url, func(c *Config) {
+		c.Retries, c.RetryWaitMin, c.RetryWaitMax = 20, 20*time.Millisecond, 20*time.Millisecond
+	})
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	start := time.Now()
