@@ -79,7 +79,9 @@ output "admin_listed" { value = contains([for u in data.octoprint_users.all.user
 		return strings.Replace(works, "provider \"octoprint\" {\n", "provider \"octoprint\" {\n  url = \""+proxy.URL+"\"\n"+body+"\n", 1)
 	}
 
-	resource.ParallelTest(t, resource.TestCase{
+	// Not parallel: the proxy is another URL for the test server, and writes through it
+	// must not overlap with the parallel tests' writes (the write lock is per URL).
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

@@ -399,7 +399,9 @@ func TestAccUserSettings_largeInteger(t *testing.T) {
 }
 
 // settingsProxy stands between the provider and OctoPrint: it counts the writes of user
-// settings, and fails their reads while failReads is set.
+// settings, and fails their reads while failReads is set. Tests through it are not
+// parallel: the provider serializes writes per URL, and the proxy is another URL for the
+// same OctoPrint, whose writes must not overlap with those of the parallel tests.
 type settingsProxy struct {
 	url       string
 	writes    atomic.Int32
@@ -449,7 +451,7 @@ func TestAccUserSettings_readBackFails(t *testing.T) {
 	}
 	first := proxy.config(settingsConfig(name, `jsonencode({ a = "1", b = "2" })`))
 	second := proxy.config(settingsConfig(name, `jsonencode({ a = "3" })`))
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             checkSettingsDestroyed(t, nil),
 		Steps: []resource.TestStep{
@@ -480,7 +482,7 @@ func TestAccUserSettings_timeoutsOnly(t *testing.T) {
 	name := userWithSettings(t, "tf-acc-settings-timeouts", nil)
 	proxy := newSettingsProxy(t)
 	const settings = `jsonencode({ interface = { language = "de" }, x = 1 })`
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             checkSettingsDestroyed(t, map[string]string{"theme": `"light"`}),
 		Steps: []resource.TestStep{
