@@ -98,7 +98,8 @@ func (p *octoprintProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Validators: []validator.Int64{int64validator.Between(0, 100)},
 			},
 			"headers": schema.MapAttribute{
-				MarkdownDescription: "Extra HTTP headers sent with every request, for example the credentials of a reverse proxy in front of OctoPrint.",
+				MarkdownDescription: "Extra HTTP headers sent with every request, for example the credentials of a reverse proxy in front of OctoPrint. " +
+					"Their values are masked in the debug log. A `Host` entry sets the request's host.",
 				Optional:            true,
 				ElementType:         types.StringType,
 			},
