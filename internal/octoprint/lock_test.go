@@ -3,6 +3,7 @@ package octoprint
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -52,4 +53,45 @@ func TestMachineLocksPerServer(t *testing.T) {
 		t.Fatalf("the lock of another server waited: %v", err)
 	}
 	b.unlock()
+}
+
+// A process with writes queued leaves other processes a turn: another process waiting
+// for the lock gets it within a streak, not after the whole queue.
+func TestMachineLockLeavesOthersATurn(t *testing.T) {
+	busy, other := newMachineLock("http://printer.local/"), newMachineLock("http://printer.local/")
+	var writes atomic.Int32
+	stop := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if err := busy.lock(context.Background()); err != nil {
+				t.Error(err)
+			}
+			time.Sleep(time.Millisecond) // a write
+			busy.unlock()
+			writes.Add(1)
+		}
+	}()
+	for writes.Load() < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	before := writes.Load()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := other.lock(ctx); err != nil {
+		t.Fatalf("the other process never got the lock: %v", err)
+	}
+	waited := writes.Load() - before
+	other.unlock()
+	close(stop)
+	<-stopped
+	if waited > 4*lockStreak {
+		t.Errorf("the other process waited for %d writes, want at most about %d", waited, lockStreak)
+	}
 }
