@@ -100,8 +100,8 @@ func (p *octoprintProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"headers": schema.MapAttribute{
 				MarkdownDescription: "Extra HTTP headers sent with every request, for example the credentials of a reverse proxy in front of OctoPrint. " +
 					"Their values are masked in the debug log. A `Host` entry sets the request's host.",
-				Optional:            true,
-				ElementType:         types.StringType,
+				Optional:    true,
+				ElementType: types.StringType,
 			},
 		},
 	}
