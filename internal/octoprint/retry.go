@@ -36,7 +36,9 @@ func newRetryingClient(transport http.RoundTripper, cfg Config) *http.Client {
 		rc.RetryWaitMax = cfg.RetryWaitMax
 	}
 	rc.CheckRetry = retryPolicy
-	rc.Backoff = backoff
+	// The wait between tries is done in PrepareRetry, where a write that nobody waits
+	// for any more can stop waiting (retryablehttp waits on the detached context).
+	rc.Backoff = func(time.Duration, time.Duration, int, *http.Response) time.Duration { return 0 }
 	// The last answer as it is, so that its status and OctoPrint's text reach the error.
 	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
 	rc.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, attempt int) {
@@ -45,7 +47,8 @@ func newRetryingClient(transport http.RoundTripper, cfg Config) *http.Client {
 		}
 	}
 	rc.PrepareRetry = func(req *http.Request) error {
-		return retryStateOf(req.Context()).abandoned()
+		st := retryStateOf(req.Context())
+		return st.wait(req.Context(), backoff(rc.RetryWaitMin, rc.RetryWaitMax, st.attempts-1, nil))
 	}
 	return rc.StandardClient()
 }
@@ -84,6 +87,26 @@ func (st *retryState) tried(err error) {
 	var op *net.OpError
 	if st != nil && (err == nil || !errors.As(err, &op) || op.Op != "dial") {
 		st.mayHaveArrived = true
+	}
+}
+
+// wait waits before the next try. It stops early when the request's context ends (a
+// read whose caller gave up), or when the caller of a write gives up and nothing may
+// have reached the server.
+func (st *retryState) wait(ctx context.Context, d time.Duration) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	var callerDone <-chan struct{} // nil, never ready, once the write may have arrived
+	if !st.mayHaveArrived {
+		callerDone = st.caller.Done()
+	}
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-callerDone:
+		return st.abandoned()
 	}
 }
 

@@ -200,9 +200,10 @@ func TestAWriteNobodyWaitsForIsNotRetried(t *testing.T) {
 		t.Fatal(err)
 	}
 	url := "http://" + ln.Addr().String()
-	ln.Close() // nothing listens: every try is refused
+	ln.Close() // nothing listens: every try is refused (unless the port is reused meanwhile: rare)
+	// Waits of 2 to 4 seconds between tries: giving up must not wait for the next try.
 	c := newClient(t, url, func(c *Config) {
-		c.Retries, c.RetryWaitMin, c.RetryWaitMax = 20, 20*time.Millisecond, 20*time.Millisecond
+		c.Retries, c.RetryWaitMin, c.RetryWaitMax = 20, 2*time.Second, 4*time.Second
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
@@ -211,8 +212,25 @@ func TestAWriteNobodyWaitsForIsNotRetried(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("got %v, want the caller's deadline", err)
 	}
-	if took := time.Since(start); took > 300*time.Millisecond {
-		t.Errorf("gave up after %s; 20 tries would take over 400ms", took)
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("gave up after %s, want soon after the 50ms deadline, not after the 1.5s+ wait for the next try", took)
+	}
+}
+
+// A read whose caller gives up stops waiting for its next try.
+func TestAReadStopsWaitingWithItsCaller(t *testing.T) {
+	f := newFake(t, answer(http.StatusServiceUnavailable, `<html>restarting</html>`))
+	c := newClient(t, f.URL, func(c *Config) {
+		c.Retries, c.RetryWaitMin, c.RetryWaitMax = 5, 2*time.Second, 4*time.Second
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if _, err := c.CurrentUser(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("got %v, want the caller's deadline", err)
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("gave up after %s, want soon after the 50ms deadline", took)
 	}
 }
 
