@@ -71,24 +71,40 @@ func TestSnapshotConcurrentReadsShareOneRequest(t *testing.T) {
 
 // A reader that gives up does not fail the others waiting for the same request.
 func TestSnapshotReaderGivingUpLeavesOthersTheirAnswer(t *testing.T) {
-	s := newCountingServer(t, "alice")
-	c := newClient(t, s.URL)
-	impatient, cancel := context.WithTimeout(context.Background(), 5*time.Millisecond)
-	defer cancel()
+	arrived, release := make(chan struct{}), make(chan struct{})
+	var requests atomic.Int32
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		if requests.Add(1) == 1 {
+			close(arrived)
+			<-release
+		}
+		answer(200, `{"users":[{"name":"alice","active":true}]}`)(w, r)
+	})
+	c := newClient(t, f.URL)
+	impatient, cancel := context.WithCancel(context.Background())
 	first := make(chan error, 1)
 	go func() {
-		_, err := c.ListUsers(impatient) // starts the request, gives up before its answer
+		_, err := c.ListUsers(impatient) // starts the request
 		first <- err
 	}()
-	time.Sleep(2 * time.Millisecond)
-	users, err := c.ListUsers(context.Background())
-	if err != nil || len(users) != 1 {
-		t.Fatalf("the patient reader got %v, %v; want alice", users, err)
+	<-arrived
+	patient := make(chan []User, 1)
+	go func() {
+		users, err := c.ListUsers(context.Background()) // joins it
+		if err != nil {
+			t.Error(err)
+		}
+		patient <- users
+	}()
+	cancel()
+	if err := <-first; !errors.Is(err, context.Canceled) {
+		t.Errorf("the impatient reader got %v, want its cancellation", err)
 	}
-	if err := <-first; !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("the impatient reader got %v, want its deadline", err)
+	close(release)
+	if users := <-patient; len(users) != 1 {
+		t.Errorf("the patient reader got %v, want alice", users)
 	}
-	if n := s.count(http.MethodGet, "/api/access/users"); n != 1 {
+	if n := requests.Load(); n != 1 {
 		t.Errorf("%d requests, want 1 shared", n)
 	}
 }

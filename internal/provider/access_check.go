@@ -72,7 +72,8 @@ func checkSubgroups(ctx context.Context, client *octoprint.Client, planned *keyS
 	}
 	if len(fixed) > 0 {
 		diags.AddAttributeError(attr, "OctoPrint group cannot be a subgroup",
-			fmt.Sprintf("OctoPrint drops group %s from the subgroups of a group it updates: it holds every anonymous visitor.", quoteAll(fixed)))
+			fmt.Sprintf("OctoPrint drops group %s, whose membership cannot change, from the subgroups of a group it updates; "+
+				"the provider refuses it on create too, so that a later update does not lose it.", quoteAll(fixed)))
 	}
 	if len(unknown) > 0 {
 		keys := make([]string, len(all))

@@ -178,7 +178,8 @@ func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	}
 	permissionsChange := creating || !plan.Permissions.Equal(state.Permissions) || !plan.Subgroups.Equal(state.Subgroups)
 	// OctoPrint computes dangerous from the subgroups too, whose permissions may change
-	// in the same apply: any update of a group with subgroups may change it.
+	// in the same apply: an update of a group with subgroups reads it anew. (A subgroup
+	// changing alone shows in this group's dangerous at the next refresh.)
 	updatingWithSubgroups := !req.Plan.Raw.Equal(req.State.Raw) && len(plan.Subgroups.Elements()) > 0
 	if permissionsChange || updatingWithSubgroups {
 		plan.Dangerous = types.BoolUnknown()

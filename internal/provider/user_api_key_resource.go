@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -78,6 +79,8 @@ func (r *userAPIKeyResource) Schema(ctx context.Context, _ resource.SchemaReques
 					"After an import, the first apply adopts the configured triggers without rotating the key.",
 				Optional:    true,
 				ElementType: types.StringType,
+				// An empty map would hide a first change after an import (see replaceUnlessImported).
+				Validators: []validator.Map{mapvalidator.SizeAtLeast(1)},
 				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(replaceUnlessImported,
 					"A change rotates the key, except the first one after an import, which adopts the configuration's triggers.",
 					"A change rotates the key, except the first one after an import, which adopts the configuration's triggers.")},
@@ -95,7 +98,17 @@ func (r *userAPIKeyResource) Schema(ctx context.Context, _ resource.SchemaReques
 // ModifyPlan refuses a key for the user whose key the provider uses: generating it
 // would replace the provider's own key, and every later request would fail.
 func (r *userAPIKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || r.client == nil {
+	if req.Plan.Raw.IsNull() || r.client == nil {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		// A rotation of a key that the provider uses by now would revoke it.
+		var state, plan userAPIKeyResourceModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+		if !resp.Diagnostics.HasError() && !plan.Triggers.Equal(state.Triggers) {
+			resp.Diagnostics.Append(r.checkNotProviderKey(state.User.ValueString(), state.APIKey.ValueString(), "Rotating it would revoke it")...)
+		}
 		return
 	}
 	var user types.String

@@ -280,18 +280,19 @@ func TestAccUserAPIKey_invalidInput(t *testing.T) {
 		admin = testServer.AdminName
 	}
 	cases := []struct {
-		name, user, err string
+		name, user, extra, err string
 	}{
-		{"provider's own key", admin, `(?s)API key of the provider itself.*"` + admin + `"`},
-		{"no such user", missing, `(?s)OctoPrint user not found.*"` + missing + `"`},
-		{"bad name", " " + missing, `(?s)Invalid OctoPrint user name`},
+		{"provider's own key", admin, "", `(?s)API key of the provider itself.*"` + admin + `"`},
+		{"no such user", missing, "", `(?s)OctoPrint user not found.*"` + missing + `"`},
+		{"bad name", " " + missing, "", `(?s)Invalid OctoPrint user name`},
+		{"empty triggers", admin, "triggers = {}", `(?s)triggers\s+map\s+must\s+contain\s+at\s+least\s+1`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config:      fmt.Sprintf("resource \"octoprint_user_api_key\" \"test\" {\n  user = %q\n}\n", tc.user),
+					Config:      fmt.Sprintf("resource \"octoprint_user_api_key\" \"test\" {\n  user = %q\n  %s\n}\n", tc.user, tc.extra),
 					ExpectError: regexp.MustCompile(tc.err),
 				}},
 			})

@@ -119,7 +119,10 @@ func (r *userResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"groups": schema.SetAttribute{
 				MarkdownDescription: "Keys of the groups the user is a member of, e.g. `admins`, `users` or `readonly`. " +
 					"When omitted, OctoPrint gives a new user its default groups (usually `users`) and the provider keeps what the server reports. " +
-					"An empty set means no groups. Membership of `guests` cannot be assigned.",
+					"An empty set means no groups. Membership of `guests` cannot be assigned. Name a group managed in the same configuration " +
+					"by a reference (`octoprint_group.operators.key`): the group is then created first, and the user joins it again in the same " +
+					"apply when the group is replaced. Groups, users, settings and keys of one server belong under one provider block: " +
+					"another block's resources are not known to the plan-time checks.",
 				Optional:      true,
 				Computed:      true,
 				ElementType:   types.StringType,
