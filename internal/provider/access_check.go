@@ -38,9 +38,9 @@ func checkGroups(ctx context.Context, client *octoprint.Client, planned *keySet,
 	}
 	if len(unknown) > 0 {
 		diags.AddAttributeError(attr, "Unknown OctoPrint group",
-			fmt.Sprintf("OctoPrint has no group %s and would silently ignore it. Groups users can be members of: %s. "+
+			fmt.Sprintf("OctoPrint has no group %s and would silently ignore it.%s Groups users can be members of: %s. "+
 				"A group managed in this configuration must be referenced (e.g. `octoprint_group.operators.key`), so that it is created first.",
-				quoteAll(unknown), quoteAll(valid)))
+				quoteAll(unknown), groupKeyHint(unknown, all), quoteAll(valid)))
 	}
 	if len(fixed) > 0 {
 		diags.AddAttributeError(attr, "OctoPrint group cannot be assigned",
@@ -81,9 +81,9 @@ func checkSubgroups(ctx context.Context, client *octoprint.Client, planned *keyS
 			keys[i] = g.Key
 		}
 		diags.AddAttributeError(attr, "Unknown OctoPrint group",
-			fmt.Sprintf("OctoPrint has no group %s and would silently ignore it as a subgroup. This server has: %s. "+
+			fmt.Sprintf("OctoPrint has no group %s and would silently ignore it as a subgroup.%s This server has: %s. "+
 				"A group managed in this configuration must be referenced (e.g. `octoprint_group.operators.key`), so that it is created first.",
-				quoteAll(unknown), quoteAll(keys)))
+				quoteAll(unknown), groupKeyHint(unknown, all), quoteAll(keys)))
 	}
 	return diags
 }
@@ -106,6 +106,23 @@ func checkUserExists(ctx context.Context, client *octoprint.Client, planned *key
 		diags.AddAttributeError(attr, "Error reading OctoPrint user", fmt.Sprintf("Could not check user %q: %s", name.ValueString(), err))
 	}
 	return diags
+}
+
+// groupKeyHint suggests the server's keys that differ from unknown ones only in case
+// (keys are case-sensitive; OctoPrint's own are lower case).
+func groupKeyHint(unknown []string, all []octoprint.Group) string {
+	var meant []string
+	for _, key := range unknown {
+		for _, g := range all {
+			if strings.EqualFold(g.Key, key) {
+				meant = append(meant, g.Key)
+			}
+		}
+	}
+	if len(meant) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" Did you mean %s?", quoteAll(meant))
 }
 
 // readGroups returns the keys of a known set and the server's groups; nothing when the

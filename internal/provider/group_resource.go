@@ -285,7 +285,8 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 	if errors.Is(err, octoprint.ErrConflict) {
 		resp.Diagnostics.AddAttributeError(path.Root("key"), "OctoPrint group already exists",
 			fmt.Sprintf("A group with key %q already exists on the server. To manage it with Terraform, import it: "+
-				"`terraform import <address> %q`, or an `import` block with `id = %q`.", key, key, key))
+				"`terraform import <address> %q`, or an `import` block with `id = %q`. (Group keys are unique: a replacement "+
+				"with `create_before_destroy` cannot work, as the new group would need the key the old one still has.)", key, key, key))
 		return
 	}
 	if err != nil {

@@ -465,6 +465,7 @@ func TestAccUser_invalidInput(t *testing.T) {
 		name, config, err string
 	}{
 		{"unknown group", userConfig(name, "password = \"x\"\ngroups = [\"users\", \"no-such-group\"]"), `(?s)Unknown OctoPrint group.*"no-such-group"`},
+		{"group in the wrong case", userConfig(name, "password = \"x\"\ngroups = [\"Users\"]"), `(?s)Unknown OctoPrint group.*"Users".*Did\s+you\s+mean\s+"users"\?`},
 		{"guests group", userConfig(name, "password = \"x\"\ngroups = [\"guests\"]"), `(?s)OctoPrint group cannot be assigned.*"guests"`},
 		{"unknown permission", userConfig(name, "password = \"x\"\npermissions = [\"print\"]"), `(?s)Unknown OctoPrint permission.*"print"`},
 		{"no password", userConfig(name, ""), `(?s)Missing password.*password_wo`},
