@@ -99,7 +99,7 @@ func checkUserExists(ctx context.Context, client *octoprint.Client, planned *key
 	switch {
 	case errors.Is(err, octoprint.ErrNotFound):
 		diags.AddAttributeError(attr, "OctoPrint user not found",
-			fmt.Sprintf("The server has no user named %q (names are case-sensitive), and this configuration does not create one. "+
+			fmt.Sprintf("The server has no user named %q (names are case-sensitive), and no user of that name is planned before this resource. "+
 				"A user managed in this configuration must be referenced (e.g. `octoprint_user.alice.name`), so that it is created first.",
 				name.ValueString()))
 	case err != nil:

@@ -326,7 +326,7 @@ func TestAccUserSettings_invalidInput(t *testing.T) {
 	steps = append(steps, resource.TestStep{
 		Config: settingsConfig(missing, `jsonencode({ theme = "light" })`),
 		ExpectError: regexp.MustCompile(`(?s)OctoPrint\s+user\s+not\s+found.*no\s+user\s+named\s+` + regexp.QuoteMeta(fmt.Sprintf("%q", missing)) +
-			`.*does\s+not\s+create\s+one`),
+			`.*no\s+user\s+of\s+that\s+name\s+is\s+planned`),
 	})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
