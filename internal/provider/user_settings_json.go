@@ -186,12 +186,58 @@ func (settingsObjectValidator) ValidateString(_ context.Context, req validator.S
 				"jsonencode({ interface = { language = \"de\" } }), not %s.", jsonKind(raw)))
 		return
 	}
+	// Only the last of duplicate keys would reach OctoPrint: a mistake, not a setting.
+	if key := duplicateKey(raw); key != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Duplicate key in OctoPrint user settings",
+			fmt.Sprintf("The key %s appears twice in one object: only its last value would be kept.", key))
+	}
 	// Stored as Infinity, such a number would never read back as written: a permanent diff.
 	for _, at := range overflowingNumbers(object, "settings") {
 		resp.Diagnostics.AddAttributeError(req.Path, "Number too large for OctoPrint",
 			fmt.Sprintf("The number at %s is beyond the range of a floating-point number (about 1.8e308): "+
 				"OctoPrint would store it as Infinity. Write it as an integer without a fraction or exponent "+
 				"if it must be this large.", at))
+	}
+}
+
+// duplicateKey returns the first key found twice in one object of valid JSON, quoted,
+// or "" when there is none.
+func duplicateKey(raw []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	// One entry per open object or array: the keys seen (nil for an array), and whether
+	// an object expects a key next.
+	type level struct {
+		keys      map[string]bool
+		expectKey bool
+	}
+	var stack []*level
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		top := (*level)(nil)
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if key, ok := tok.(string); ok && top != nil && top.keys != nil && top.expectKey {
+			if top.keys[key] {
+				return strconv.Quote(key)
+			}
+			top.keys[key], top.expectKey = true, false
+			continue
+		}
+		if top != nil && top.keys != nil {
+			top.expectKey = true // a value ends here, or a nested value begins and then ends
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &level{keys: map[string]bool{}, expectKey: true})
+		case json.Delim('['):
+			stack = append(stack, &level{})
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		}
 	}
 }
 

@@ -82,6 +82,7 @@ func TestSettingsObjectValidator(t *testing.T) {
 		{`{"a":{"b":[0,1e400]}}`, []string{`settings["a"]["b"][1] (1e400)`}},
 		{`{"z":-1.8e308,"y":{"x":2e308}}`, []string{`settings["y"]["x"] (2e308)`, `settings["z"] (-1.8e308)`}},
 		{`[1e400]`, []string{"not an array"}},
+		{`{"theme":"dark","theme":"light"}`, []string{`"theme" appears twice`}},
 	}
 	for _, tc := range cases {
 		req := validator.StringRequest{Path: path.Root("settings"), ConfigValue: types.StringValue(tc.settings)}
@@ -96,6 +97,24 @@ func TestSettingsObjectValidator(t *testing.T) {
 			if !strings.Contains(errs[i].Detail(), want) {
 				t.Errorf("%s: error %q does not name %s", tc.settings, errs[i].Detail(), want)
 			}
+		}
+	}
+}
+
+func TestDuplicateKey(t *testing.T) {
+	cases := map[string]string{
+		`{"a":1,"a":2}`:                   `"a"`,
+		`{"a":{"b":1,"b":2}}`:             `"b"`,
+		`{"a":{"b":{"c":1}},"a":2}`:       `"a"`,
+		`{"a":[{"x":1},{"x":2}],"b":"a"}`: ``,
+		`{"a":"a","b":["a","a"]}`:         ``,
+		`{"a":{"a":{"a":1}}}`:             ``,
+		`{}`:                              ``,
+		`[1,2]`:                           ``,
+	}
+	for raw, want := range cases {
+		if got := duplicateKey([]byte(raw)); got != want {
+			t.Errorf("duplicateKey(%s) = %q, want %q", raw, got, want)
 		}
 	}
 }

@@ -306,6 +306,8 @@ func TestAccUserSettings_invalidInput(t *testing.T) {
 		{name, `"42"`, `(?s)Invalid\s+OctoPrint\s+user\s+settings` + onAttribute + `not\s+a\s+number`},
 		{name, `"{\"a\": {\"b\": [1, -1e400]}}"`, `(?s)Number\s+too\s+large\s+for\s+OctoPrint` + onAttribute +
 			`settings\["a"\]\["b"\]\[1\]\s+\(-1e400\)`},
+		{name, `"{\"theme\": \"light\", \"theme\": \"dark\"}"`, `(?s)Duplicate\s+key\s+in\s+OctoPrint\s+user\s+settings` + onAttribute +
+			`"theme"\s+appears\s+twice`},
 		{" " + name, `jsonencode({ theme = "light" })`, `(?s)Invalid\s+OctoPrint\s+user\s+name.*white\s+space`},
 	}
 	var steps []resource.TestStep
