@@ -3,9 +3,6 @@ package provider
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"sync"
 	"testing"
 
@@ -20,7 +17,7 @@ func TestAccFarm_noOpPlanRequests(t *testing.T) {
 	skipUnlessAcceptance(t)
 	const users = 40
 	prefix := acctest.RandomWithPrefix("tf-acc-farm")
-	proxy := newCountingProxy(t, testURL())
+	proxy := newCountingProxy(t)
 	r := newTofuRunner(t)
 	r.env = append(r.env, EnvURL+"="+proxy.url)
 	writeFile(t, r.dir+"/main.tf", fmt.Sprintf(`
@@ -75,29 +72,22 @@ resource "octoprint_user_api_key" "farm" {
 	}
 }
 
-// countingProxy forwards to OctoPrint and records the requests it forwards.
+// countingProxy forwards to the test server and records the requests it forwards.
 type countingProxy struct {
 	url  string
 	mu   sync.Mutex
 	seen []string
 }
 
-func newCountingProxy(t *testing.T, target string) *countingProxy {
+func newCountingProxy(t *testing.T) *countingProxy {
 	t.Helper()
-	u, err := url.Parse(target)
-	if err != nil {
-		t.Fatal(err)
-	}
 	p := &countingProxy{}
-	forward := httputil.NewSingleHostReverseProxy(u)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	p.url = proxyToTestServer(t, func(_ http.ResponseWriter, r *http.Request) bool {
 		p.mu.Lock()
+		defer p.mu.Unlock()
 		p.seen = append(p.seen, r.Method+" "+r.URL.Path)
-		p.mu.Unlock()
-		forward.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	p.url = srv.URL
+		return false
+	})
 	return p
 }
 

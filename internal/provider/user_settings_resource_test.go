@@ -5,9 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -412,26 +409,19 @@ type settingsProxy struct {
 
 func newSettingsProxy(t *testing.T) *settingsProxy {
 	t.Helper()
-	target, err := url.Parse(testURL())
-	if err != nil {
-		t.Fatal(err)
-	}
 	p := &settingsProxy{}
-	forward := httputil.NewSingleHostReverseProxy(target)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	p.url = proxyToTestServer(t, func(w http.ResponseWriter, r *http.Request) bool {
 		if strings.HasSuffix(r.URL.Path, "/settings") {
 			switch {
 			case r.Method == http.MethodPatch:
 				p.writes.Add(1)
 			case r.Method == http.MethodGet && p.failReads.Load():
 				http.Error(w, `{"error": "refused by the test proxy"}`, http.StatusInternalServerError)
-				return
+				return true
 			}
 		}
-		forward.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	p.url = srv.URL
+		return false
+	})
 	return p
 }
 
