@@ -11,6 +11,8 @@ acceptance_env
 mkdir -p build
 log "go vet"
 go vet ./...
+log "docs"
+bash .ci/docs.sh check
 log "go test (OpenTofu $("$TF_ACC_TERRAFORM_PATH" version | head -1 | cut -d' ' -f2), OctoPrint $OCTOPRINT_VERSION)"
 start=$(date +%s)
 # The full -v log goes to a file; the console gets results and failures only.

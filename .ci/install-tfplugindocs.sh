@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs tfplugindocs, which renders docs/ from the provider's schema, examples/ and
+# templates/, into the per-user tools cache. Prints its path. Does nothing when it is there.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+if [[ -x "$TFPLUGINDOCS_BIN" ]]; then
+  echo "$TFPLUGINDOCS_BIN"
+  exit 0
+fi
+
+log "installing tfplugindocs v$TFPLUGINDOCS_VERSION from the Go module proxy"
+mkdir -p "$(dirname "$TFPLUGINDOCS_BIN")"
+GOBIN="$(dirname "$TFPLUGINDOCS_BIN")" go install \
+  "github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs@v$TFPLUGINDOCS_VERSION"
+echo "$TFPLUGINDOCS_BIN"
