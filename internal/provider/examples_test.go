@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -69,20 +70,32 @@ func newTofuRunner(t *testing.T) *tofuRunner {
 		"TF_CLI_CONFIG_FILE="+tofurc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")}
 }
 
-// newExampleRunner runs OpenTofu in a copy of examples/<example>.
+// newExampleRunner runs OpenTofu in a copy of examples/<example>, its modules included.
 func newExampleRunner(t *testing.T, example string) *tofuRunner {
 	t.Helper()
 	r := newTofuRunner(t)
-	files, err := filepath.Glob(filepath.Join("..", "..", "examples", example, "*.tf"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no .tf files in examples/%s (%v)", example, err)
-	}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
+	source := filepath.Join("..", "..", "examples", example)
+	copied := 0
+	err := filepath.WalkDir(source, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(path) != ".tf" {
+			return err
 		}
-		writeFile(t, filepath.Join(r.dir, filepath.Base(f)), string(data))
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(source, path)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Join(r.dir, filepath.Dir(rel)), 0o700); err != nil {
+			return err
+		}
+		copied++
+		return os.WriteFile(filepath.Join(r.dir, rel), data, 0o600)
+	})
+	if err != nil || copied == 0 {
+		t.Fatalf("no .tf files copied from examples/%s (%v)", example, err)
 	}
 	return r
 }

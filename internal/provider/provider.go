@@ -61,8 +61,9 @@ func (p *octoprintProvider) Metadata(_ context.Context, _ provider.MetadataReque
 
 func (p *octoprintProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Manages the users of OctoPrint servers: accounts, their groups and permissions. " +
-			"One provider block configures the client of one server; use provider aliases for a farm of servers.",
+		MarkdownDescription: "Manages the users of OctoPrint servers as code: accounts, access groups and permissions, " +
+			"personal settings and API keys. One provider block configures the client of one server; a farm of " +
+			"servers has one block per server.",
 		Attributes: map[string]schema.Attribute{
 			"url": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the OctoPrint server, e.g. `http://octopi.local` or `https://farm.example/printer1/` " +

@@ -1,0 +1,127 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/testserver"
+)
+
+// examples/farm-of-servers puts the same operators on every server of a farm through a
+// provider configuration per server (provider for_each). Applied to two OctoPrint
+// servers of the test's own, each must get the operators; a server retired as the
+// example says must lose them while the other keeps them; destroy must remove the rest.
+func TestAccExample_farmOfServers(t *testing.T) {
+	skipUnlessAcceptance(t)
+	t.Parallel()
+	servers := startServers(t, 2)
+	r := newExampleRunner(t, "farm-of-servers")
+	farm, keys := map[string]any{}, map[string]any{}
+	for i, srv := range servers {
+		name := fmt.Sprintf("printer%d", i+1)
+		farm[name], keys[name] = map[string]string{"url": srv.URL}, srv.APIKey
+	}
+	vars := map[string]string{"servers": jsonValue(t, farm), "api_keys": jsonValue(t, keys), "initial_password": "first-password"}
+	t.Cleanup(func() { r.tofu(vars, "destroy", "-auto-approve", "-input=false", "-no-color") })
+
+	// Installs the local module (the provider comes from dev_overrides); provider for_each
+	// needs the servers then already.
+	if code := r.tofu(vars, "get", "-no-color"); code != 0 {
+		t.Fatalf("get failed with exit code %d", code)
+	}
+	r.apply(vars)
+	operators := []string{"alice", "bob", "carol"}
+	for _, srv := range servers {
+		checkOperators(t, srv, operators, true)
+		if err := testserver.Login(context.Background(), srv.URL, "carol", "first-password"); err != nil {
+			t.Errorf("%s: carol cannot log in: %v", srv.URL, err)
+		}
+	}
+
+	// Retiring a server as the example says: marked retired, its users go; then removed
+	// from the map, nothing is left to plan.
+	farm["printer2"] = map[string]any{"url": servers[1].URL, "retired": true}
+	vars["servers"] = jsonValue(t, farm)
+	r.apply(vars)
+	checkOperators(t, servers[0], operators, true)
+	checkOperators(t, servers[1], operators, false)
+	delete(farm, "printer2")
+	vars["servers"] = jsonValue(t, farm)
+	r.apply(vars)
+
+	if code := r.tofu(vars, "destroy", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("destroy failed with exit code %d", code)
+	}
+	checkOperators(t, servers[0], operators, false)
+}
+
+// checkOperators demands that the operators are on the server as members of the
+// operators group, or that none of them is.
+func checkOperators(t *testing.T, srv *testserver.Server, operators []string, present bool) {
+	t.Helper()
+	users := allServerUsers(t, srv)
+	for _, name := range operators {
+		u, ok := users[name]
+		switch {
+		case present && (!ok || !slices.Equal(u.Groups, []string{"operators"})):
+			t.Errorf("%s: user %q is %+v (present %v), want a member of operators", srv.URL, name, u, ok)
+		case !present && ok:
+			t.Errorf("%s: user %q is still there", srv.URL, name)
+		}
+	}
+}
+
+// startServers starts n OctoPrint servers of the test's own at once.
+func startServers(t *testing.T, n int) []*testserver.Server {
+	t.Helper()
+	servers := make([]*testserver.Server, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range servers {
+		wg.Go(func() { servers[i], errs[i] = testserver.Start(context.Background(), testserver.Options{}) })
+	}
+	wg.Wait()
+	for i, srv := range servers {
+		if srv != nil {
+			t.Cleanup(func() { _ = srv.Stop() })
+		}
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+	}
+	return servers
+}
+
+// allServerUsers returns every user the server lists, by name, read with a new client.
+func allServerUsers(t *testing.T, srv *testserver.Server) map[string]octoprint.User {
+	t.Helper()
+	client, err := octoprint.New(octoprint.Config{URL: srv.URL, APIKey: srv.APIKey, Retries: 3, Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	users, err := client.ListUsers(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]octoprint.User{}
+	for _, u := range users {
+		byName[u.Name] = u
+	}
+	return byName
+}
+
+// jsonValue writes a value for a TF_VAR_ variable (JSON is valid HCL).
+func jsonValue(t *testing.T, m map[string]any) string {
+	t.Helper()
+	data, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
