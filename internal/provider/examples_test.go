@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -40,7 +41,7 @@ var buildProvider = sync.OnceValues(func() (string, error) {
 		return "", err
 	}
 	providerBinDir = bin
-	out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-octoprint"), "../..").CombinedOutput()
+	out, err := exec.CommandContext(context.Background(), "go", "build", "-o", filepath.Join(bin, "terraform-provider-octoprint"), "../..").CombinedOutput()
 	if err != nil {
 		return "", fmt.Errorf("building the provider: %w\n%s", err, out)
 	}
@@ -78,10 +79,7 @@ func newExampleRunner(t *testing.T, example string) *tofuRunner {
 		t.Fatalf("no .tf files in examples/%s (%v)", example, err)
 	}
 	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+		data := readFile(t, f)
 		writeFile(t, filepath.Join(r.dir, filepath.Base(f)), string(data))
 	}
 	return r
@@ -94,7 +92,8 @@ func (r *tofuRunner) tofu(vars map[string]string, args ...string) int {
 	for k, v := range vars {
 		env = append(env, "TF_VAR_"+k+"="+v)
 	}
-	cmd := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), append([]string{"-chdir=" + r.dir}, args...)...)
+	// Not t.Context(): the destroy in a test's cleanup runs after it is canceled.
+	cmd := exec.CommandContext(context.Background(), os.Getenv("TF_ACC_TERRAFORM_PATH"), append([]string{"-chdir=" + r.dir}, args...)...)
 	cmd.Env = env
 	out, err := cmd.CombinedOutput()
 	r.output = string(out)
@@ -133,9 +132,20 @@ func runChecks(t *testing.T, checks ...resource.TestCheckFunc) {
 	}
 }
 
+// readFile and writeFile read and write the examples and the files of the tests' own
+// temporary directories.
+func readFile(t *testing.T, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(name) //nolint:gosec // G304: see above
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
 func writeFile(t *testing.T, name, content string) {
 	t.Helper()
-	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
+	if err := os.WriteFile(name, []byte(content), 0o600); err != nil { //nolint:gosec // G703: see above
 		t.Fatal(err)
 	}
 }
@@ -160,10 +170,7 @@ func TestAccExample_printFarm(t *testing.T) {
 		t.Error("the apply output holds the slicer's API key")
 	}
 	// Nor the plan output of that apply, nor the state: the password is write-only.
-	state, err := os.ReadFile(filepath.Join(r.dir, "terraform.tfstate"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	state := readFile(t, filepath.Join(r.dir, "terraform.tfstate"))
 	for where, text := range map[string]string{"the plan output": applied, "the state": string(state)} {
 		if strings.Contains(text, "first-password") || strings.Contains(text, os.Getenv(EnvAPIKey)) {
 			t.Errorf("%s holds a secret", where)
@@ -235,10 +242,7 @@ func checkKeyOwner(key, name string, works bool) resource.TestCheckFunc {
 // none of the secrets.
 func checkLogHasNoSecrets(t *testing.T, logFile string, secrets ...string) {
 	t.Helper()
-	data, err := os.ReadFile(logFile)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := readFile(t, logFile)
 	log := string(data)
 	if !strings.Contains(log, "OctoPrint API request") || !strings.Contains(log, "X-Api-Key:***") {
 		t.Fatalf("the log (%d bytes) holds no masked OctoPrint request records", len(data))
