@@ -4,6 +4,7 @@
 TOFU_VERSION="${TOFU_VERSION:-1.12.6}"
 OCTOPRINT_VERSION="${OCTOPRINT_VERSION:-1.11.8}"
 TFPLUGINDOCS_VERSION="${TFPLUGINDOCS_VERSION:-0.25.0}"
+GOLANGCI_LINT_VERSION="${GOLANGCI_LINT_VERSION:-2.15.0}"
 
 # Built tools and the OctoPrint virtualenv live in a per-user cache, keyed by version,
 # so that every clone on the machine (CI uses a fresh one) reuses them.
@@ -12,6 +13,7 @@ TOFU_BIN="$TOOLS_DIR/tofu-$TOFU_VERSION/tofu"
 OCTOPRINT_VENV="$TOOLS_DIR/octoprint-$OCTOPRINT_VERSION"
 OCTOPRINT_BIN="$OCTOPRINT_VENV/bin/octoprint"
 TFPLUGINDOCS_BIN="$TOOLS_DIR/tfplugindocs-$TFPLUGINDOCS_VERSION/tfplugindocs"
+GOLANGCI_LINT_BIN="$TOOLS_DIR/golangci-lint-$GOLANGCI_LINT_VERSION/golangci-lint"
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -39,9 +39,13 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer os.RemoveAll(work)
+	defer func() {
+		if err := os.RemoveAll(work); err != nil {
+			log.Print(err)
+		}
+	}()
 	bin := filepath.Join(work, "bin")
-	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-octoprint"), ".").CombinedOutput(); err != nil {
+	if out, err := exec.CommandContext(context.Background(), "go", "build", "-o", filepath.Join(bin, "terraform-provider-octoprint"), ".").CombinedOutput(); err != nil {
 		log.Fatalf("building the provider: %v\n%s", err, out)
 	}
 
@@ -79,7 +83,7 @@ start = time.perf_counter()
 for _ in range(20):
     m.create_password_hash("bench-password")
 print("%.1f" % ((time.perf_counter() - start) / 20 * 1000))`
-	out, err := exec.Command(python, "-c", script).CombinedOutput()
+	out, err := exec.CommandContext(context.Background(), python, "-c", script).CombinedOutput()
 	if err != nil {
 		return fmt.Sprintf("OctoPrint's password hashing could not be timed: %v: %s", err, out)
 	}
@@ -100,7 +104,11 @@ func measure(n int, tofu, bin, dir string) []string {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer srv.Stop()
+	defer func() {
+		if err := srv.Stop(); err != nil {
+			log.Printf("stopping OctoPrint: %v", err)
+		}
+	}()
 	proxy := newCountingProxy(srv.URL)
 	defer proxy.Close()
 
@@ -186,7 +194,10 @@ func floorLoop(proxy *countingProxy, key string, n int, method string) phase {
 		case http.MethodPut:
 			body = []byte(`{"groups":["readonly"]}`)
 		}
-		req, _ := http.NewRequest(method, proxy.URL+path, bytes.NewReader(body))
+		req, err := http.NewRequestWithContext(context.Background(), method, proxy.URL+path, bytes.NewReader(body))
+		if err != nil {
+			log.Fatal(err)
+		}
 		req.Header.Set("X-Api-Key", key)
 		if body != nil {
 			req.Header.Set("Content-Type", "application/json")
@@ -195,7 +206,7 @@ func floorLoop(proxy *countingProxy, key string, n int, method string) phase {
 		if err != nil {
 			log.Fatal(err)
 		}
-		resp.Body.Close()
+		_ = resp.Body.Close() // only the status matters
 		if resp.StatusCode != http.StatusOK {
 			log.Fatalf("floor %s %s: %s", method, path, resp.Status)
 		}
@@ -236,7 +247,7 @@ resource "octoprint_user" "bench" {
 // and the highest resident memory of the provider's process.
 func runTofu(proxy *countingProxy, tofu, dir string, env []string, providerBinary string, args ...string) phase {
 	proxy.requests.Store(0)
-	cmd := exec.Command(tofu, append([]string{"-chdir=" + dir}, args...)...)
+	cmd := exec.CommandContext(context.Background(), tofu, append([]string{"-chdir=" + dir}, args...)...)
 	cmd.Env = env
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -274,7 +285,7 @@ func watchProvider(binary string, done <-chan struct{}) providerUsage {
 			if exe, err := os.Readlink(p + "/exe"); err != nil || exe != binary {
 				continue
 			}
-			status, err := os.ReadFile(p + "/status")
+			status, err := os.ReadFile(p + "/status") //nolint:gosec // G304: a /proc directory that Glob found
 			if err != nil {
 				continue
 			}

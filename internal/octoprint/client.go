@@ -111,7 +111,11 @@ func New(cfg Config) (*Client, error) {
 		if err != nil {
 			return nil, err
 		}
-		t := http.DefaultTransport.(*http.Transport).Clone()
+		defaultTransport, ok := http.DefaultTransport.(*http.Transport)
+		if !ok {
+			return nil, fmt.Errorf("http.DefaultTransport is a %T, not an *http.Transport", http.DefaultTransport)
+		}
+		t := defaultTransport.Clone()
 		t.TLSClientConfig = tlsConfig
 		transport = t
 	}
@@ -289,7 +293,8 @@ func (c *Client) send(ctx context.Context, method, path string, body any) (reply
 		c.log(ctx, req, payload, nil, nil, time.Since(start), err)
 		return reply{}, fmt.Errorf("%s %s (%s): %w", method, req.URL.Redacted(), tries(st.attempts), err)
 	}
-	defer resp.Body.Close()
+	// The body is read below: an error closing it afterwards loses nothing.
+	defer func() { _ = resp.Body.Close() }()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	c.log(ctx, req, payload, resp, data, time.Since(start), err)
 	if err != nil {

@@ -239,7 +239,7 @@ func TestErrorStatuses(t *testing.T) {
 			_, err := newClient(t, f.URL).GetUserSettings(context.Background(), "bob")
 			assertErrContains(t, err, "OctoPrint says no", "GET /api/access/users/bob/settings")
 			for _, s := range sentinels {
-				if got := errors.Is(err, s); got != (s == tt.want) {
+				if got, want := errors.Is(err, s), errors.Is(tt.want, s); got != want {
 					t.Errorf("errors.Is(err, %v) = %v", s, got)
 				}
 			}

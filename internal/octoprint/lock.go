@@ -72,7 +72,7 @@ func (l *machineLock) lock(ctx context.Context) error {
 			return ctx.Err()
 		}
 	}
-	if locked, err := l.file.TryLock(); err != nil || locked {
+	if l.tryLock() {
 		l.streak++
 		return nil
 	}
@@ -81,6 +81,13 @@ func (l *machineLock) lock(ctx context.Context) error {
 		return ctx.Err()
 	}
 	return nil
+}
+
+// tryLock reports whether the writes may go ahead at once: the lock file is locked, or it
+// cannot be locked at all, and then the in-process lock alone serializes them.
+func (l *machineLock) tryLock() bool {
+	locked, err := l.file.TryLock()
+	return locked || err != nil
 }
 
 func (l *machineLock) unlock() {

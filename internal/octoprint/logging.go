@@ -120,7 +120,7 @@ func (m *masker) emit(tok json.Token) error {
 	m.started = true
 	if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
 		m.stack = m.stack[:len(m.stack)-1]
-		m.out.WriteByte(byte(d))
+		m.out.WriteString(d.String())
 		m.valueDone()
 		return nil
 	}
@@ -141,7 +141,7 @@ func (m *masker) emit(tok json.Token) error {
 		}
 	}
 	if d, ok := tok.(json.Delim); ok {
-		m.out.WriteByte(byte(d))
+		m.out.WriteString(d.String())
 		m.stack = append(m.stack, container{object: d == '{', wantKey: d == '{'})
 		return nil
 	}

@@ -42,6 +42,16 @@ func (l *logRecorder) all() []logRecord {
 
 func withLogger(l *logRecorder) func(*Config) { return func(c *Config) { c.Logger = l.log } }
 
+// stringField returns a field of a log record, which must be a string.
+func stringField(t *testing.T, fields map[string]any, name string) string {
+	t.Helper()
+	s, ok := fields[name].(string)
+	if !ok {
+		t.Fatalf("field %s = %#v, want a string", name, fields[name])
+	}
+	return s
+}
+
 func TestLogMasksSecrets(t *testing.T) {
 	secrets := []string{"key-secret-123", "pw-secret-456", "current-secret-789", "resp-key-abc", "proxy-secret-def", "cookie-secret-ghi",
 		"nested-secret-jkl", "gateway-secret-mno", "proxy-auth-secret-pqr"}
@@ -95,8 +105,8 @@ func TestLogMasksSecrets(t *testing.T) {
 	if headers["Accept"] != "application/json" {
 		t.Errorf("request header Accept logged as %q, want it unmasked", headers["Accept"])
 	}
-	assertJSON(t, []byte(pw["request_body"].(string)), `{"password":"***","current":"***"}`)
-	assertJSON(t, []byte(records[1].fields["response_body"].(string)), `{"apikey":"***","users":[{"name":"x","password":"***"}]}`)
+	assertJSON(t, []byte(stringField(t, pw, "request_body")), `{"password":"***","current":"***"}`)
+	assertJSON(t, []byte(stringField(t, records[1].fields, "response_body")), `{"apikey":"***","users":[{"name":"x","password":"***"}]}`)
 }
 
 func TestLogFields(t *testing.T) {

@@ -1,6 +1,7 @@
 package octoprint
 
 import (
+	"fmt"
 	"os"
 	"testing"
 )
@@ -14,6 +15,8 @@ func TestMain(m *testing.M) {
 	}
 	lockDir = func() string { return dir }
 	code := m.Run()
-	os.RemoveAll(dir)
+	if err := os.RemoveAll(dir); err != nil {
+		fmt.Fprintln(os.Stderr, "removing the lock directory:", err)
+	}
 	os.Exit(code)
 }

@@ -24,7 +24,9 @@ func dropConnection(t *testing.T, w http.ResponseWriter) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conn.Close()
+	if err := conn.Close(); err != nil {
+		t.Error(err)
+	}
 }
 
 func TestRetryPolicy(t *testing.T) {
@@ -195,12 +197,15 @@ func TestBackoff(t *testing.T) {
 // A write that cannot have reached the server (every try refused) is given up once its
 // caller gives up, instead of being tried again for over a minute under the write lock.
 func TestAWriteNobodyWaitsForIsNotRetried(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	url := "http://" + ln.Addr().String()
-	ln.Close() // nothing listens: every try is refused (unless the port is reused meanwhile: rare)
+	// Nothing listens now: every try is refused (unless the port is reused meanwhile: rare).
+	if err := ln.Close(); err != nil {
+		t.Fatal(err)
+	}
 	// Waits of 2 to 4 seconds between tries: giving up must not wait for the next try.
 	c := newClient(t, url, func(c *Config) {
 		c.Retries, c.RetryWaitMin, c.RetryWaitMax = 20, 2*time.Second, 4*time.Second

@@ -1,9 +1,7 @@
 package provider
 
 import (
-	"bufio"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -88,10 +86,7 @@ func checkImportExamples(t *testing.T, r *tofuRunner, dir, resourceType string) 
 	}
 	r.apply(exampleVars)
 
-	block, err := os.ReadFile(filepath.Join(dir, "import-by-string-id.tf"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	block := readFile(t, filepath.Join(dir, "import-by-string-id.tf"))
 	if !strings.Contains(string(block), address) {
 		t.Errorf("import-by-string-id.tf does not import %s", address)
 	}
@@ -108,14 +103,8 @@ func checkImportExamples(t *testing.T, r *tofuRunner, dir, resourceType string) 
 // importCommand reads the one `terraform import ADDRESS ID` line of an import.sh.
 func importCommand(t *testing.T, file, resourceType string) (address, id string) {
 	t.Helper()
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	scanner := bufio.NewScanner(f)
-	for scanner.Scan() {
-		fields := strings.Fields(scanner.Text())
+	for _, line := range strings.Split(string(readFile(t, file)), "\n") {
+		fields := strings.Fields(line)
 		if len(fields) == 4 && fields[0] == "terraform" && fields[1] == "import" {
 			if !strings.HasPrefix(fields[2], resourceType+".") {
 				t.Fatalf("%s imports %s, not a %s", file, fields[2], resourceType)
@@ -140,10 +129,7 @@ func absExamples(t *testing.T) string {
 func newDocExampleRunner(t *testing.T, file string) *tofuRunner {
 	t.Helper()
 	r := newTofuRunner(t)
-	data, err := os.ReadFile(filepath.Join(absExamples(t), file))
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := readFile(t, filepath.Join(absExamples(t), file))
 	writeFile(t, filepath.Join(r.dir, "main.tf"), string(data))
 	writeFile(t, filepath.Join(r.dir, "providers.tf"), providersTF)
 	return r
@@ -166,10 +152,7 @@ func (r *tofuRunner) stateIDs() map[string][]string {
 // by resource type.
 func (r *tofuRunner) stateAttributes() map[string][]map[string]any {
 	r.t.Helper()
-	data, err := os.ReadFile(filepath.Join(r.dir, "terraform.tfstate"))
-	if err != nil {
-		r.t.Fatal(err)
-	}
+	data := readFile(r.t, filepath.Join(r.dir, "terraform.tfstate"))
 	var state struct {
 		Resources []struct {
 			Mode, Type string

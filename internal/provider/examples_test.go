@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -41,7 +42,7 @@ var buildProvider = sync.OnceValues(func() (string, error) {
 		return "", err
 	}
 	providerBinDir = bin
-	out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-octoprint"), "../..").CombinedOutput()
+	out, err := exec.CommandContext(context.Background(), "go", "build", "-o", filepath.Join(bin, "terraform-provider-octoprint"), "../..").CombinedOutput()
 	if err != nil {
 		return "", fmt.Errorf("building the provider: %w\n%s", err, out)
 	}
@@ -75,27 +76,26 @@ func newExampleRunner(t *testing.T, example string) *tofuRunner {
 	t.Helper()
 	r := newTofuRunner(t)
 	source := filepath.Join("..", "..", "examples", example)
-	copied := 0
+	var files []string
 	err := filepath.WalkDir(source, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || filepath.Ext(path) != ".tf" {
-			return err
+		if err == nil && !d.IsDir() && filepath.Ext(path) == ".tf" {
+			files = append(files, path)
 		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(source, path)
-		if err != nil {
-			return err
-		}
-		if err := os.MkdirAll(filepath.Join(r.dir, filepath.Dir(rel)), 0o700); err != nil {
-			return err
-		}
-		copied++
-		return os.WriteFile(filepath.Join(r.dir, rel), data, 0o600)
+		return err
 	})
-	if err != nil || copied == 0 {
-		t.Fatalf("no .tf files copied from examples/%s (%v)", example, err)
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no .tf files in examples/%s (%v)", example, err)
+	}
+	for _, f := range files {
+		rel, err := filepath.Rel(source, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dest := filepath.Join(r.dir, rel)
+		if err := os.MkdirAll(filepath.Dir(dest), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, dest, string(readFile(t, f)))
 	}
 	return r
 }
@@ -107,7 +107,8 @@ func (r *tofuRunner) tofu(vars map[string]string, args ...string) int {
 	for k, v := range vars {
 		env = append(env, "TF_VAR_"+k+"="+v)
 	}
-	cmd := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), append([]string{"-chdir=" + r.dir}, args...)...)
+	// Not t.Context(): the destroy in a test's cleanup runs after it is canceled.
+	cmd := exec.CommandContext(context.Background(), os.Getenv("TF_ACC_TERRAFORM_PATH"), append([]string{"-chdir=" + r.dir}, args...)...)
 	cmd.Env = env
 	out, err := cmd.CombinedOutput()
 	r.output = string(out)
@@ -146,9 +147,20 @@ func runChecks(t *testing.T, checks ...resource.TestCheckFunc) {
 	}
 }
 
+// readFile and writeFile read and write the examples and the files of the tests' own
+// temporary directories.
+func readFile(t *testing.T, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(name) //nolint:gosec // G304: see above
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
 func writeFile(t *testing.T, name, content string) {
 	t.Helper()
-	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
+	if err := os.WriteFile(name, []byte(content), 0o600); err != nil { //nolint:gosec // G703: see above
 		t.Fatal(err)
 	}
 }
@@ -173,10 +185,7 @@ func TestAccExample_printFarm(t *testing.T) {
 		t.Error("the apply output holds the slicer's API key")
 	}
 	// Nor the plan output of that apply, nor the state: the password is write-only.
-	state, err := os.ReadFile(filepath.Join(r.dir, "terraform.tfstate"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	state := readFile(t, filepath.Join(r.dir, "terraform.tfstate"))
 	for where, text := range map[string]string{"the plan output": applied, "the state": string(state)} {
 		if strings.Contains(text, "first-password") || strings.Contains(text, os.Getenv(EnvAPIKey)) {
 			t.Errorf("%s holds a secret", where)
@@ -248,10 +257,7 @@ func checkKeyOwner(key, name string, works bool) resource.TestCheckFunc {
 // none of the secrets.
 func checkLogHasNoSecrets(t *testing.T, logFile string, secrets ...string) {
 	t.Helper()
-	data, err := os.ReadFile(logFile)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := readFile(t, logFile)
 	log := string(data)
 	if !strings.Contains(log, "OctoPrint API request") || !strings.Contains(log, "X-Api-Key:***") {
 		t.Fatalf("the log (%d bytes) holds no masked OctoPrint request records", len(data))

@@ -26,7 +26,7 @@ import (
 // Environment variables that stand in for provider attributes.
 const (
 	EnvURL                = "OCTOPRINT_URL"
-	EnvAPIKey             = "OCTOPRINT_API_KEY"
+	EnvAPIKey             = "OCTOPRINT_API_KEY" //nolint:gosec // G101: a variable's name, not a key
 	EnvInsecureSkipVerify = "OCTOPRINT_INSECURE_SKIP_VERIFY"
 	EnvCACertificate      = "OCTOPRINT_CA_CERTIFICATE"
 )

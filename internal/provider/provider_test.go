@@ -37,8 +37,11 @@ func TestMain(m *testing.M) {
 
 func runTests(m *testing.M) int {
 	defer func() {
-		if providerBinDir != "" {
-			os.RemoveAll(providerBinDir)
+		if providerBinDir == "" {
+			return
+		}
+		if err := os.RemoveAll(providerBinDir); err != nil {
+			log.Printf("removing the provider binary: %v", err)
 		}
 	}()
 	if os.Getenv("TF_ACC") == "" || (os.Getenv(EnvURL) != "" && os.Getenv(EnvAPIKey) != "") {
@@ -55,8 +58,12 @@ func runTests(m *testing.M) int {
 		}
 	}()
 	testServer = srv
-	os.Setenv(EnvURL, srv.URL)
-	os.Setenv(EnvAPIKey, srv.APIKey)
+	for name, value := range map[string]string{EnvURL: srv.URL, EnvAPIKey: srv.APIKey} {
+		if err := os.Setenv(name, value); err != nil {
+			log.Printf("setting %s: %v", name, err)
+			return 1
+		}
+	}
 	return m.Run()
 }
 

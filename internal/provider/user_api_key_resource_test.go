@@ -16,7 +16,7 @@ import (
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
 )
 
-const apiKeyAddress = "octoprint_user_api_key.test"
+const apiKeyAddress = "octoprint_user_api_key.test" //nolint:gosec // G101: a resource address, not a key
 
 // botConfig renders a group with two permissions, a bot user in it, and its API key.
 func botConfig(name, rotation string) string {
@@ -68,7 +68,7 @@ func statusWith(key, path string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close() // only the status matters
 	return resp.StatusCode, nil
 }
 

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -86,9 +85,6 @@ func usersOn(srv *testserver.Server, prefix string) int {
 // usersOnDisk counts the users with the prefix in the server's users.yaml.
 func usersOnDisk(t *testing.T, srv *testserver.Server, prefix string) int {
 	t.Helper()
-	data, err := os.ReadFile(srv.Dir + "/users.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := readFile(t, srv.Dir+"/users.yaml")
 	return strings.Count(string(data), "\n"+prefix+"-")
 }

@@ -96,7 +96,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	s.binary, s.port = binary, opts.Port
 	if s.port == 0 {
 		var err error
-		if s.port, err = freePort(); err != nil {
+		if s.port, err = freePort(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -113,9 +113,11 @@ func (s *Server) serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer logFile.Close()
+	// OctoPrint writes through its own descriptor; ours has nothing to flush.
+	defer func() { _ = logFile.Close() }()
 	// --iknowwhatimdoing: OctoPrint refuses to run as root without it, and CI runs as root.
-	s.cmd = exec.Command(s.binary, "--basedir", s.Dir, "serve", "--host", "127.0.0.1", "--port", strconv.Itoa(s.port), "--iknowwhatimdoing")
+	// Not tied to ctx, which bounds the start-up only: the server runs until Stop or Kill.
+	s.cmd = exec.Command(s.binary, "--basedir", s.Dir, "serve", "--host", "127.0.0.1", "--port", strconv.Itoa(s.port), "--iknowwhatimdoing") //nolint:noctx // see above
 	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
 	// Its own process group, so that Stop ends OctoPrint's children too, and a detached
 	// demo server outlives the command that started it.
@@ -155,7 +157,7 @@ func (s *Server) addAdmin(ctx context.Context, binary string) error {
 		return fmt.Errorf("octoprint user add: %w: %s", err, out)
 	}
 	usersFile := filepath.Join(s.Dir, "users.yaml")
-	users, err := os.ReadFile(usersFile)
+	users, err := os.ReadFile(usersFile) //nolint:gosec // G304: users.yaml in the server's own base directory
 	if err != nil {
 		return err
 	}
@@ -163,7 +165,7 @@ func (s *Server) addAdmin(ctx context.Context, binary string) error {
 	if bytes.Equal(withKey, users) {
 		return fmt.Errorf("%s has no `apikey: null` line to give the admin a key:\n%s", usersFile, users)
 	}
-	return os.WriteFile(usersFile, withKey, 0o600)
+	return os.WriteFile(usersFile, withKey, 0o600) //nolint:gosec // G703: users.yaml in the server's own base directory
 }
 
 func (s *Server) waitReady(ctx context.Context) error {
@@ -174,7 +176,7 @@ func (s *Server) waitReady(ctx context.Context) error {
 		// /online.txt is served by the real server only, not by its start-up stand-in.
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/online.txt", nil)
 		if resp, err := client.Do(req); err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close() // only the status matters
 			if resp.StatusCode == http.StatusOK {
 				return nil
 			}
@@ -229,7 +231,7 @@ func Login(ctx context.Context, baseURL, user, password string) error {
 	if err != nil {
 		return err
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close() // only the cookie matters
 	var token string
 	for _, c := range jar.Cookies(req.URL) {
 		if strings.HasPrefix(c.Name, "csrf_token") {
@@ -248,20 +250,26 @@ func Login(ctx context.Context, baseURL, user, password string) error {
 	if err != nil {
 		return err
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close() // only the status matters
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("login of %q refused: %s", user, resp.Status)
 	}
 	return nil
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+func freePort(ctx context.Context) (int, error) {
+	l, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	addr, ok := l.Addr().(*net.TCPAddr)
+	if err := l.Close(); err != nil {
+		return 0, err
+	}
+	if !ok {
+		return 0, fmt.Errorf("listening on %s, not a TCP address", l.Addr())
+	}
+	return addr.Port, nil
 }
 
 func randomHex(n int) string {
