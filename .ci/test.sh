@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test: the API client's unit tests and the acceptance tests against a real
-# OctoPrint (started by the tests themselves) driven by a real OpenTofu. Installs what is
-# missing first. Fails when any test fails or any test is skipped.
+# Runs every check and test: go vet, golangci-lint, docs/ against what tfplugindocs renders,
+# then the API client's unit tests and the acceptance tests against a real OctoPrint
+# (started by the tests themselves) driven by a real OpenTofu. Installs what is missing
+# first. Fails when any check or test fails or any test is skipped. With RUN set, only
+# go vet and the tests RUN selects.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . .ci/lib.sh
@@ -12,6 +14,9 @@ mkdir -p build
 log "go vet"
 go vet ./...
 if [[ -z "${RUN:-}" ]]; then
+  log "golangci-lint"
+  golangci_lint=$(bash .ci/install-golangci-lint.sh)
+  "$golangci_lint" run ./...
   log "docs"
   bash .ci/docs.sh check
 fi
