@@ -3,11 +3,15 @@
 
 TOFU_VERSION="${TOFU_VERSION:-1.12.6}"
 OCTOPRINT_VERSION="${OCTOPRINT_VERSION:-1.11.8}"
+# Releases only. 2.15.0 and 2.15.1 put the signature of the SHA256SUMS file into that file,
+# which breaks the signature; 2.18 and later need a newer Go than ours.
+GORELEASER_VERSION="${GORELEASER_VERSION:-2.15.2}"
 
 # Built tools and the OctoPrint virtualenv live in a per-user cache, keyed by version,
 # so that every clone on the machine (CI uses a fresh one) reuses them.
 TOOLS_DIR="${OCTOPRINT_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-octoprint}"
 TOFU_BIN="$TOOLS_DIR/tofu-$TOFU_VERSION/tofu"
+GORELEASER_BIN="$TOOLS_DIR/goreleaser-$GORELEASER_VERSION/goreleaser"
 OCTOPRINT_VENV="$TOOLS_DIR/octoprint-$OCTOPRINT_VERSION"
 OCTOPRINT_BIN="$OCTOPRINT_VENV/bin/octoprint"
 
