@@ -5,6 +5,9 @@ TOFU_VERSION="${TOFU_VERSION:-1.12.6}"
 OCTOPRINT_VERSION="${OCTOPRINT_VERSION:-1.11.8}"
 TFPLUGINDOCS_VERSION="${TFPLUGINDOCS_VERSION:-0.25.0}"
 GOLANGCI_LINT_VERSION="${GOLANGCI_LINT_VERSION:-2.15.0}"
+# Releases only. 2.15.0 and 2.15.1 put the signature of the SHA256SUMS file into that file,
+# which breaks the signature; 2.18 and later need a newer Go than ours.
+GORELEASER_VERSION="${GORELEASER_VERSION:-2.15.2}"
 
 # Built tools and the OctoPrint virtualenv live in a per-user cache, keyed by version,
 # so that every clone on the machine (CI uses a fresh one) reuses them.
@@ -14,6 +17,7 @@ OCTOPRINT_VENV="$TOOLS_DIR/octoprint-$OCTOPRINT_VERSION"
 OCTOPRINT_BIN="$OCTOPRINT_VENV/bin/octoprint"
 TFPLUGINDOCS_BIN="$TOOLS_DIR/tfplugindocs-$TFPLUGINDOCS_VERSION/tfplugindocs"
 GOLANGCI_LINT_BIN="$TOOLS_DIR/golangci-lint-$GOLANGCI_LINT_VERSION/golangci-lint"
+GORELEASER_BIN="$TOOLS_DIR/goreleaser-$GORELEASER_VERSION/goreleaser"
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# `make release-check`: a release rehearsed for this machine's platform. `goreleaser check`,
+# then a snapshot release into dist/ (zip, SHA256SUMS covering the registry manifest, a
+# signature by a throwaway GPG key), then checks that what it made is what the Terraform
+# Registry takes: the binary's name and version, the checksums and the signature.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. .ci/lib.sh
+
+goreleaser=$(bash .ci/install-goreleaser.sh)
+"$goreleaser" check
+
+tmp=$(mktemp -d)
+export GNUPGHOME="$tmp/gnupg"
+trap 'gpgconf --kill all 2>/dev/null || true; rm -rf "$tmp"' EXIT
+mkdir -m 700 "$GNUPGHOME"
+gpg --batch --quiet --passphrase '' --quick-gen-key 'octoprint release check' ed25519 sign never
+export GPG_FINGERPRINT
+GPG_FINGERPRINT=$(gpg --batch --with-colons --list-secret-keys | awk -F: '$1 == "fpr" { print $10; exit }')
+
+# `goreleaser release` has no --single-target: the same configuration with the build matrix
+# narrowed to this platform. OctoPrint's virtualenv has a YAML parser (OctoPrint needs one).
+os=$(go env GOOS) arch=$(go env GOARCH)
+python_with_yaml="$(dirname "$(bash .ci/install-octoprint.sh)")/python"
+"$python_with_yaml" - "${os}_$arch" >"$tmp/goreleaser.json" <<'EOF'
+import json, sys, yaml
+cfg = yaml.safe_load(open(".goreleaser.yml"))
+for build in cfg["builds"]:
+    for key in ("goos", "goarch", "ignore"):
+        build.pop(key, None)
+    build["targets"] = [sys.argv[1]]
+json.dump(cfg, sys.stdout)
+EOF
+"$goreleaser" release --snapshot --clean --config "$tmp/goreleaser.json"
+
+log "checking the release files"
+version=$(python3 -c 'import json; print(json.load(open("dist/metadata.json"))["version"])')
+name="terraform-provider-octoprint_$version"
+zip="${name}_${os}_$arch.zip" sums="${name}_SHA256SUMS" manifest="${name}_manifest.json"
+bin="terraform-provider-octoprint_v$version$(go env GOEXE)"
+
+# The files of a release, as they would be published, in one place.
+rel="$tmp/release"
+mkdir "$rel"
+cp "dist/$zip" "dist/$sums" "dist/$sums.sig" "$rel/" || die "a release file is missing in dist/"
+cp terraform-registry-manifest.json "$rel/$manifest"
+size=$(du -h "dist/$zip" | cut -f1)
+cd "$rel"
+
+unzip -Z1 "$zip" | grep -qxF "$bin" || die "$zip does not hold $bin: $(unzip -Z1 "$zip" | xargs)"
+for file in "$zip" "$manifest"; do
+  awk -v f="$file" '$2 == f { found = 1 } END { exit !found }' "$sums" || die "$sums does not list $file"
+done
+sha256sum --strict -c "$sums" || die "$sums does not match the files"
+gpg --batch --status-fd 1 --verify "$sums.sig" "$sums" 2>/dev/null | grep -q "^\[GNUPG:\] VALIDSIG $GPG_FINGERPRINT " ||
+  die "$sums.sig is not a good signature of $sums"
+
+unzip -q "$zip" "$bin"
+# -X main.version=... is not recorded in the build info; the string is in the binary only
+# when main.version exists and took it.
+grep -qaF "$version" "$bin" || die "$bin does not embed its version $version"
+info=$(go version -m "$bin")
+for setting in -trimpath=true CGO_ENABLED=0 "GOOS=$os" "GOARCH=$arch"; do
+  grep -qxF "$(printf '\tbuild\t%s' "$setting")" <<<"$info" || die "$bin was not built with $setting"
+done
+
+log "release check passed: $version for ${os}/$arch, $size zipped, signed by a throwaway key"
