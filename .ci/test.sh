@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Runs every check and test: go vet, golangci-lint, docs/ against what tfplugindocs renders,
-# then the API client's unit tests and the acceptance tests against a real OctoPrint
-# (started by the tests themselves) driven by a real OpenTofu. Installs what is missing
-# first. Fails when any check or test fails or any test is skipped. With RUN set, only
-# go vet and the tests RUN selects.
+# Runs every check and test: go vet, golangci-lint, docs/ against what tfplugindocs
+# renders, a snapshot release for this platform (make release-check), then the API
+# client's unit tests and the acceptance tests against a real OctoPrint (started by the
+# tests themselves) driven by a real OpenTofu. Installs what is missing first. Fails when
+# any check or test fails or any test is skipped. With RUN set: go vet and those tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . .ci/lib.sh
@@ -19,6 +19,8 @@ if [[ -z "${RUN:-}" ]]; then
   "$golangci_lint" run ./...
   log "docs"
   bash .ci/docs.sh check
+  log "release check (log: build/release-check.log)"
+  bash .ci/release-check.sh >build/release-check.log 2>&1 || { tail -30 build/release-check.log >&2; exit 1; }
 fi
 log "go test (OpenTofu $("$TF_ACC_TERRAFORM_PATH" version | head -1 | cut -d' ' -f2), OctoPrint $OCTOPRINT_VERSION)"
 start=$(date +%s)
