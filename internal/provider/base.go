@@ -117,3 +117,8 @@ func sortedAttributes[T, A any](ctx context.Context, items []T, key func(T) stri
 	}
 	return out, diags
 }
+
+// importedKey marks, in private state, a resource adopted by import whose configured
+// triggers or password version are not known yet: its first update adopts them instead
+// of acting on them (a key is not rotated, a password is not sent).
+const importedKey = "imported"

@@ -214,10 +214,6 @@ func (r *userAPIKeyResource) currentKey(ctx context.Context, name string) (strin
 	return user.APIKey, nil
 }
 
-// importedKey marks, in private state, a key adopted by import whose triggers are not
-// known yet.
-const importedKey = "imported"
-
 // replaceUnlessImported rotates the key when its triggers change, but not when an
 // imported key first gets the configuration's triggers, nor between no triggers and an
 // empty map.

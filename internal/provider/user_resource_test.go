@@ -432,6 +432,59 @@ func TestAccUser_importHandMade(t *testing.T) {
 	})
 }
 
+// A farm's existing account, imported with a write-only initial password: the first apply
+// adopts password_wo_version and leaves the user's own password alone; raising the
+// version then sends the configured one.
+func TestAccUser_importHandMadeWriteOnly(t *testing.T) {
+	skipUnlessAcceptance(t)
+	name := acctest.RandomWithPrefix("tf-acc-importwo")
+	config := func(version int) string {
+		return userConfig(name, fmt.Sprintf(`
+  password_wo         = "initial-secret"
+  password_wo_version = %d
+  groups              = ["readonly"]
+`, version))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkUsersDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					_, err := testClient(t).AddUser(context.Background(), octoprint.NewUser{
+						Name: name, Password: "own-secret", Active: true, Groups: []string{"users"},
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:             config(1),
+				ResourceName:       userAddress,
+				ImportState:        true,
+				ImportStateId:      name,
+				ImportStatePersist: true,
+			},
+			{
+				Config:           config(1),
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+				Check: resource.ComposeTestCheckFunc(
+					checkLogin(name, "own-secret", true),
+					checkLogin(name, "initial-secret", false),
+					checkServerUser(t, name, true, []string{"readonly"}, []string{}),
+				),
+			},
+			{
+				Config:           config(2),
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+				Check: resource.ComposeTestCheckFunc(
+					checkLogin(name, "initial-secret", true),
+					checkLogin(name, "own-secret", false),
+				),
+			},
+		},
+	})
+}
+
 // An import block adopts a user as a no-op when the configuration matches the server:
 // with a write-only password nothing about the password is in state to differ.
 func TestAccUser_importBlock(t *testing.T) {
