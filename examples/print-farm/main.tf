@@ -102,13 +102,13 @@ resource "octoprint_user_api_key" "slicer" {
   triggers = { rotation = "2026-11" }
 }
 
-# A read-only viewer for the lobby screen: status and webcam, nothing else.
+# A viewer for the lobby screen: the built-in readonly group (status, webcam, files and
+# timelapses to look at, no control of the printer).
 resource "octoprint_user" "viewer" {
   name                = "lobby-screen"
   password_wo         = var.initial_password
   password_wo_version = var.password_version
   groups              = ["readonly"]
-  permissions         = ["WEBCAM"]
 }
 
 # Every account on the server, including those made by hand.

@@ -20,11 +20,11 @@ const providersTF = `terraform {
 
 // exampleVars are the variables the examples declare.
 var exampleVars = map[string]string{
-	"alice_password":     "example-alice",
-	"lobby_password":     "example-lobby",
-	"bob_password":       "example-bob",
-	"dashboard_password": "example-dashboard",
-	"octoprint_api_key":  "unused",
+	"alice_password":      "example-alice",
+	"front_desk_password": "example-front-desk",
+	"bob_password":        "example-bob",
+	"dashboard_password":  "example-dashboard",
+	"octoprint_api_key":   "unused",
 }
 
 // Every example shown in the documentation is formatted, valid, and applies to a real
@@ -37,7 +37,7 @@ func TestAccExamples_documentation(t *testing.T) {
 	}
 
 	t.Run("provider", func(t *testing.T) {
-		r := newDocExampleRunner(t, "provider/provider.tf")
+		r := newExampleRunner(t, "provider")
 		if code := r.tofu(nil, "validate", "-no-color"); code != 0 {
 			t.Errorf("tofu validate failed:\n%s", r.output)
 		}

@@ -201,7 +201,7 @@ func TestAccExample_printFarm(t *testing.T) {
 		checkServerGroup(t, octoprint.Group{Key: "operators", Name: "Operators", Description: "Run print jobs",
 			Permissions: []string{"CONNECTION", "CONTROL", "FILES_UPLOAD", "FILES_SELECT", "FILES_DELETE", "PRINT"}, Subgroups: []string{"readonly"}}),
 		checkKeyOwner(slicerKey, "slicer-bot", true),
-		checkServerUser(t, "lobby-screen", true, []string{"readonly"}, []string{"WEBCAM"}),
+		checkServerUser(t, "lobby-screen", true, []string{"readonly"}, []string{}),
 		checkLogin("carol", "first-password", true),
 		checkLogin("dave", "first-password", false),
 	)

@@ -68,17 +68,9 @@ func (r *groupResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},
-		MarkdownDescription: "An OctoPrint access group: a named set of permissions that its member users hold, " +
-			"e.g. operators who may connect, upload and print but not change the server's settings. " +
-			"Make users members through `octoprint_user.groups`, referencing `octoprint_group.<name>.key` so that the group is created first " +
-			"and destroyed last.\n\n" +
-			"Permission and subgroup keys are checked against the server at plan time: OctoPrint itself silently drops keys it does not know.\n\n" +
-			"OctoPrint cannot rename a group: a new `key` or `name` replaces it. OctoPrint removes a deleted group from its members; " +
-			"the members' `octoprint_user` resources that reference the group are updated in the same apply and join the new group.\n\n" +
-			"**Built-in groups.** `admins`, `users`, `guests` and `readonly` cannot be created or deleted. " +
-			"Import one to manage what OctoPrint lets you change on it: the permissions, subgroups, description and default flag of " +
-			"`users` and `guests`; nothing of `admins` and `readonly`, whose changes are refused at plan time. " +
-			"Destroying an imported built-in group leaves it on the server as it is and only removes it from state.",
+		MarkdownDescription: "An OctoPrint access group: a named set of permissions that its members hold, such as " +
+			"operators who may connect, upload and print but not change the server's settings. The built-in `users` and " +
+			"`guests` groups can be imported and managed as far as OctoPrint allows.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The group's key.",

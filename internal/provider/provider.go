@@ -71,8 +71,8 @@ func (p *octoprintProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Optional: true,
 			},
 			"api_key": schema.StringAttribute{
-				MarkdownDescription: "API key of an OctoPrint user in the `admins` group (the user's own key from " +
-					"*User Settings > Application Keys*, or an application key). May also be set with the `" + EnvAPIKey + "` environment variable.",
+				MarkdownDescription: "API key of a user in the `admins` group: that user's own key (*User Settings > Access*) or an " +
+					"application key generated for that user (*Settings > Application Keys*). May also be set with the `" + EnvAPIKey + "` environment variable.",
 				Optional:  true,
 				Sensitive: true,
 			},
@@ -82,8 +82,8 @@ func (p *octoprintProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Optional: true,
 			},
 			"ca_certificate": schema.StringAttribute{
-				MarkdownDescription: "PEM-encoded CA certificate to trust for the server's TLS certificate, for servers with a " +
-					"certificate from a private CA. May also be set with the `" + EnvCACertificate + "` environment variable.",
+				MarkdownDescription: "PEM text of the CA certificate that signed the server's TLS certificate (e.g. `file(\"ca.pem\")`), " +
+					"for a server with a certificate from a private CA; it is trusted instead of the system's CAs. May also be set with the `" + EnvCACertificate + "` environment variable.",
 				Optional: true,
 			},
 			"request_timeout": schema.StringAttribute{

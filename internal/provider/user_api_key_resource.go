@@ -53,15 +53,8 @@ func (r *userAPIKeyResource) Schema(ctx context.Context, _ resource.SchemaReques
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Delete: true}),
 		},
-		MarkdownDescription: "The API key of an OctoPrint user, for a bot: a slicer that uploads, a dashboard, a farm manager such as " +
-			"OctoFarm or FDM Monster, home automation. The key acts with exactly the user's rights, so give each bot its own user " +
-			"in a group with just the permissions it needs.\n\n" +
-			"OctoPrint keeps one key per user. Creating this resource generates a new key, replacing any key the user had; " +
-			"destroying it removes the key, which then stops working. Change a value in `triggers` to rotate the key: the old key " +
-			"is removed and a new one generated.\n\n" +
-			"When the key is regenerated or removed outside Terraform, the next plan shows a new key to generate. " +
-			"The key is kept in state (sensitive): protect the state accordingly.\n\n" +
-			"The key the provider itself authenticates with is never generated, imported or removed: that would cut the provider off.",
+		MarkdownDescription: "The API key of an OctoPrint user, for a bot such as a slicer, a dashboard or a farm manager: " +
+			"it acts with exactly that user's rights. Change `triggers` to rotate it; destroying the resource revokes it.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The user's name.",
@@ -69,14 +62,14 @@ func (r *userAPIKeyResource) Schema(ctx context.Context, _ resource.SchemaReques
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"user": schema.StringAttribute{
-				MarkdownDescription: "The name of the user the key belongs to, e.g. `octoprint_user.slicer_bot.name`. A new user replaces the key.",
+				MarkdownDescription: "The name of the user the key belongs to, e.g. `octoprint_user.slicer.name`. A new user replaces the key.",
 				Required:            true,
 				Validators:          []validator.String{userNameValidator{}},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"triggers": schema.MapAttribute{
 				MarkdownDescription: "Arbitrary values that rotate the key when any of them changes, e.g. `{ rotation = \"2026-11\" }`. " +
-					"After an import, the first apply adopts the configured triggers without rotating the key.",
+					"When set, it needs at least one entry. After an import, the first apply adopts the configured triggers without rotating the key.",
 				Optional:    true,
 				ElementType: types.StringType,
 				// An empty map would hide a first change after an import (see replaceUnlessImported).

@@ -66,16 +66,9 @@ func (r *userResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},
-		MarkdownDescription: "An OctoPrint user account: whether it may log in, its groups and its own permissions, and its password.\n\n" +
-			"Give the password either as `password` (kept in state, marked sensitive) or as the write-only `password_wo` " +
-			"(never stored; Terraform and OpenTofu 1.11 or newer) with `password_wo_version`, which you change to send a new password. " +
-			"A password change is made in place; it never replaces the user.\n\n" +
-			"Group and permission keys are checked against the server at plan time: OctoPrint itself silently ignores keys it does not know.\n\n" +
-			"An imported user's password is unknown to Terraform: when the configuration sets `password`, the first apply after " +
-			"the import sets it on the server (an in-place update).\n\n" +
-			"The `timeouts` block bounds create, update and delete (5 minutes each by default), retries included. A request already " +
-			"sent to OctoPrint is always waited for, so that the provider knows whether the change was made; a user that exists " +
-			"although its creation failed is kept in state as tainted and replaced by the next apply.",
+		MarkdownDescription: "An OctoPrint user account: whether it may log in, its groups, its own permissions and its " +
+			"password, kept in state (`password`) or write-only (`password_wo`). Group and permission keys are checked " +
+			"against the server at plan time.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The user's name.",
@@ -84,7 +77,7 @@ func (r *userResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The login name: case-sensitive and exact. OctoPrint cannot rename users, so a new name replaces the user. " +
-					"It must not be empty, start or end with white space, or contain `/`.",
+					"It must not be empty, `.` or `..`, start or end with white space, or contain `/`.",
 				Required:      true,
 				Validators:    []validator.String{userNameValidator{}},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
@@ -121,8 +114,7 @@ func (r *userResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 					"When omitted, OctoPrint gives a new user its default groups (usually `users`) and the provider keeps what the server reports. " +
 					"An empty set means no groups. Membership of `guests` cannot be assigned. Name a group managed in the same configuration " +
 					"by a reference (`octoprint_group.operators.key`): the group is then created first, and the user joins it again in the same " +
-					"apply when the group is replaced. Groups, users, settings and keys of one server belong under one provider block: " +
-					"another block's resources are not known to the plan-time checks.",
+					"apply when the group is replaced.",
 				Optional:      true,
 				Computed:      true,
 				ElementType:   types.StringType,

@@ -55,25 +55,8 @@ func (r *userSettingsResource) Schema(ctx context.Context, _ resource.SchemaRequ
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},
-		MarkdownDescription: "Some of an OctoPrint user's personal settings (interface language, plugin preferences, ...), " +
-			"given as a JSON object.\n\n" +
-			"OctoPrint stores a user's settings as one JSON object and merges a change into it *shallowly*: each top-level key " +
-			"sent replaces that key's whole value; keys not sent are kept. This resource therefore manages exactly the " +
-			"top-level keys present in `settings`:\n\n" +
-			"- Keys it does not manage (set in OctoPrint's interface or by plugins) are left alone and never show as a change.\n" +
-			"- Each managed key's value is compared as a whole. A change made on the server inside a managed object, even an " +
-			"added nested key, shows as drift in the plan: the next apply sends the whole object again, which replaces " +
-			"the server's version anyway.\n" +
-			"- A managed key missing on the server reads as `null`.\n" +
-			"- A key removed from `settings` is set to `null` on the server, and destroying the resource sets every managed key " +
-			"to `null`: OctoPrint has no call that deletes a key.\n\n" +
-			"Key order, white space and number spelling (`1`, `1.0`, `1e0`) in `settings` never make a difference, nor does " +
-			"the way OctoPrint writes values back. Numbers are compared as OctoPrint stores them: integers exactly, however " +
-			"large; numbers with a fraction or exponent as 64-bit floating-point numbers. A number beyond that range (`1e400`) " +
-			"is refused: OctoPrint would store it as infinity. The user must exist; it is not created. " +
-			"Import with the user's name: every top-level key the user has then becomes managed, so a key left out of the " +
-			"configuration is set to `null` by the next apply (the plan shows it).\n\n" +
-			"The `timeouts` block bounds create, update and delete (5 minutes each by default), retries included.",
+		MarkdownDescription: "Some top-level keys of an OctoPrint user's personal settings (interface language, plugin " +
+			"preferences, ...), as a JSON object. The user's other settings are left alone.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The user's name.",

@@ -24,7 +24,7 @@ resource "octoprint_group" "operators" {
   key         = "operators"
   name        = "Operators"
   description = "Run print jobs"
-  permissions = ["CONNECTION", "CONTROL", "FILES_UPLOAD", "FILES_SELECT", "PRINT"]
+  permissions = ["CONNECTION", "CONTROL", "FILES_UPLOAD", "FILES_SELECT", "FILES_DELETE", "PRINT"]
   subgroups   = ["readonly"]
 }
 

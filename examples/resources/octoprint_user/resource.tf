@@ -7,12 +7,12 @@ resource "octoprint_user" "alice" {
   groups              = ["users"]
 }
 
-# A read-only account for a lobby screen, with the webcam on top.
-resource "octoprint_user" "lobby_screen" {
-  name        = "lobby-screen"
-  password    = var.lobby_password
+# A read-only account for the front desk that may also start, pause and cancel prints.
+resource "octoprint_user" "front_desk" {
+  name        = "front-desk"
+  password    = var.front_desk_password
   groups      = ["readonly"]
-  permissions = ["WEBCAM"]
+  permissions = ["PRINT"]
 }
 
 variable "alice_password" {
@@ -21,7 +21,7 @@ variable "alice_password" {
   ephemeral = true
 }
 
-variable "lobby_password" {
+variable "front_desk_password" {
   type      = string
   sensitive = true
 }
