@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -30,19 +31,7 @@ func TestAccExample_farmOfServers(t *testing.T) {
 	vars := map[string]string{"servers": jsonValue(t, farm), "api_keys": jsonValue(t, keys), "initial_password": "first-password"}
 	t.Cleanup(func() { r.tofu(vars, "destroy", "-auto-approve", "-input=false", "-no-color") })
 
-	// Installs the local module (the provider comes from dev_overrides); provider for_each
-	// needs the servers then already.
-	if code := r.tofu(vars, "get", "-no-color"); code != 0 {
-		t.Fatalf("get failed with exit code %d", code)
-	}
-	r.apply(vars)
-	operators := []string{"alice", "bob", "carol"}
-	for _, srv := range servers {
-		checkOperators(t, srv, operators, true)
-		if err := testserver.Login(context.Background(), srv.URL, "carol", "first-password"); err != nil {
-			t.Errorf("%s: carol cannot log in: %v", srv.URL, err)
-		}
-	}
+	operators := applyFarmExample(t, r, servers, vars)
 
 	// Retiring a server as the example says: marked retired, its users go; then removed
 	// from the map, nothing is left to plan.
@@ -59,6 +48,51 @@ func TestAccExample_farmOfServers(t *testing.T) {
 		t.Fatalf("destroy failed with exit code %d", code)
 	}
 	checkOperators(t, servers[0], operators, false)
+}
+
+// examples/farm-of-servers/terraform does the same for Terraform, without provider
+// for_each: an aliased provider block and a module block per server.
+func TestAccExample_farmOfServersAliases(t *testing.T) {
+	skipUnlessAcceptance(t)
+	t.Parallel()
+	servers := startServers(t, 2)
+	r := newExampleRunner(t, "farm-of-servers")
+	r.dir = filepath.Join(r.dir, "terraform")
+	urls, keys := map[string]any{}, map[string]any{}
+	for i, srv := range servers {
+		name := fmt.Sprintf("printer%d", i+1)
+		urls[name], keys[name] = srv.URL, srv.APIKey
+	}
+	vars := map[string]string{"urls": jsonValue(t, urls), "api_keys": jsonValue(t, keys), "initial_password": "first-password"}
+	t.Cleanup(func() { r.tofu(vars, "destroy", "-auto-approve", "-input=false", "-no-color") })
+
+	operators := applyFarmExample(t, r, servers, vars)
+	if code := r.tofu(vars, "destroy", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("destroy failed with exit code %d", code)
+	}
+	for _, srv := range servers {
+		checkOperators(t, srv, operators, false)
+	}
+}
+
+// applyFarmExample applies a farm example and demands that every server has the
+// operators, who can log in with the initial password. It returns their names.
+func applyFarmExample(t *testing.T, r *tofuRunner, servers []*testserver.Server, vars map[string]string) []string {
+	t.Helper()
+	// Installs the local module (the provider comes from dev_overrides); provider for_each
+	// needs the variables then already.
+	if code := r.tofu(vars, "get", "-no-color"); code != 0 {
+		t.Fatalf("get failed with exit code %d", code)
+	}
+	r.apply(vars)
+	operators := []string{"alice", "bob", "carol"}
+	for _, srv := range servers {
+		checkOperators(t, srv, operators, true)
+		if err := testserver.Login(context.Background(), srv.URL, "carol", vars["initial_password"]); err != nil {
+			t.Errorf("%s: carol cannot log in: %v", srv.URL, err)
+		}
+	}
+	return operators
 }
 
 // checkOperators demands that the operators are on the server as members of the
