@@ -8,9 +8,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
-	"time"
 
-	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/testserver"
 )
 
@@ -99,7 +97,7 @@ func applyFarmExample(t *testing.T, r *tofuRunner, servers []*testserver.Server,
 // operators group, or that none of them is.
 func checkOperators(t *testing.T, srv *testserver.Server, operators []string, present bool) {
 	t.Helper()
-	users := allServerUsers(t, srv)
+	users := serverUsers(t, srv, "")
 	for _, name := range operators {
 		u, ok := users[name]
 		switch {
@@ -130,24 +128,6 @@ func startServers(t *testing.T, n int) []*testserver.Server {
 		}
 	}
 	return servers
-}
-
-// allServerUsers returns every user the server lists, by name, read with a new client.
-func allServerUsers(t *testing.T, srv *testserver.Server) map[string]octoprint.User {
-	t.Helper()
-	client, err := octoprint.New(octoprint.Config{URL: srv.URL, APIKey: srv.APIKey, Retries: 3, Timeout: 10 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	users, err := client.ListUsers(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	byName := map[string]octoprint.User{}
-	for _, u := range users {
-		byName[u.Name] = u
-	}
-	return byName
 }
 
 // jsonValue writes a value for a TF_VAR_ variable (JSON is valid HCL).

@@ -167,7 +167,8 @@ resource "octoprint_user" "many" {
 }
 
 // serverUsers returns the users with the prefix that the server lists, read with a new
-// client (a client's snapshot knows nothing of writes by other processes).
+// client (a client's snapshot knows nothing of writes by other processes). An empty
+// prefix returns every user.
 func serverUsers(t *testing.T, srv *testserver.Server, prefix string) map[string]octoprint.User {
 	t.Helper()
 	users, err := listServerUsers(srv, prefix)
@@ -188,7 +189,7 @@ func listServerUsers(srv *testserver.Server, prefix string) (map[string]octoprin
 	}
 	out := map[string]octoprint.User{}
 	for _, u := range users {
-		if strings.HasPrefix(u.Name, prefix+"-") {
+		if prefix == "" || strings.HasPrefix(u.Name, prefix+"-") {
 			out[u.Name] = u
 		}
 	}

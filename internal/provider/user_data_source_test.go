@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"testing"
@@ -15,7 +16,8 @@ import (
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
 )
 
-// addUserOutside creates a user beside Terraform and deletes it when the test ends.
+// addUserOutside creates a user beside Terraform and deletes it when the test ends,
+// unless a test has destroyed it by then.
 func addUserOutside(t *testing.T, u octoprint.NewUser) {
 	t.Helper()
 	client := testClient(t)
@@ -23,7 +25,7 @@ func addUserOutside(t *testing.T, u octoprint.NewUser) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if err := client.DeleteUser(context.Background(), u.Name); err != nil {
+		if err := client.DeleteUser(context.Background(), u.Name); err != nil && !errors.Is(err, octoprint.ErrNotFound) {
 			t.Errorf("deleting %q: %v", u.Name, err)
 		}
 	})

@@ -401,12 +401,7 @@ func TestAccUser_importHandMade(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
-					_, err := testClient(t).AddUser(context.Background(), octoprint.NewUser{
-						Name: name, Password: "hand-made", Active: true, Groups: []string{"readonly"},
-					})
-					if err != nil {
-						t.Fatal(err)
-					}
+					addUserOutside(t, octoprint.NewUser{Name: name, Password: "hand-made", Active: true, Groups: []string{"readonly"}})
 				},
 				Config:             config,
 				ResourceName:       userAddress,
@@ -451,12 +446,7 @@ func TestAccUser_importHandMadeWriteOnly(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
-					_, err := testClient(t).AddUser(context.Background(), octoprint.NewUser{
-						Name: name, Password: "own-secret", Active: true, Groups: []string{"users"},
-					})
-					if err != nil {
-						t.Fatal(err)
-					}
+					addUserOutside(t, octoprint.NewUser{Name: name, Password: "own-secret", Active: true, Groups: []string{"users"}})
 				},
 				Config:             config(1),
 				ResourceName:       userAddress,
