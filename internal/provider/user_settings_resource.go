@@ -65,7 +65,8 @@ func (r *userSettingsResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			},
 			"user": schema.StringAttribute{
 				MarkdownDescription: "The name of the user whose settings these are: case-sensitive and exact, for example " +
-					"`octoprint_user.alice.name`. The user must exist. A new name manages another user's settings (a replacement).",
+					"`octoprint_user.alice.name`. The user must exist, or be named by a reference to an `octoprint_user` of this " +
+					"configuration. A new name manages another user's settings (a replacement).",
 				Required:      true,
 				Validators:    []validator.String{userNameValidator{}},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},

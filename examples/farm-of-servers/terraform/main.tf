@@ -1,8 +1,9 @@
-# The farm of ../main.tf for Terraform, which has no provider for_each: an aliased
-# provider block and a module block per server, sharing the same module.
+# The farm of servers for Terraform, which has no provider for_each: an aliased provider
+# block and a module block per server, sharing the module in ../operators.
 #
 #   export TF_VAR_api_keys='{ printer1 = "...", printer2 = "..." }'   # an admin's key on each
 #   export TF_VAR_initial_password=...
+#   terraform init
 #   terraform apply -var 'urls={ printer1 = "http://printer1.local", printer2 = "http://printer2.local" }'
 
 terraform {
