@@ -163,30 +163,40 @@ data "octoprint_users" "all" {
 }
 
 // OctoPrint refuses to delete the user whose key the provider uses: the error says so,
-// and the user stays. The import leaves the admin's password alone: password_wo is sent
-// only on create or a version change.
+// and the user stays. The import leaves the admin's password alone; a password_wo change
+// for that user is refused by OctoPrint, and the error says why.
 func TestAccUser_deleteOwnUser(t *testing.T) {
 	skipUnlessAcceptance(t)
 	me, err := testClient(t).CurrentUser(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	admin := fmt.Sprintf(`
+	admin := func(version string) string {
+		return fmt.Sprintf(`
 import {
   to = octoprint_user.admin
   id = %q
 }
 
 resource "octoprint_user" "admin" {
-  name        = %q
-  password_wo = "unused"
-  groups      = ["admins", "users"]
+  name                = %q
+  password_wo         = "unused"
+  password_wo_version = %s
+  groups              = ["admins", "users"]
 }
-`, me.Name, me.Name)
+`, me.Name, me.Name, version)
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: admin},
+			{Config: admin("null")},
+			// The first version after the import is adopted; a new one would send
+			// password_wo, which OctoPrint refuses without the admin's current password.
+			{Config: admin("1")},
+			{
+				Config:      admin("2"),
+				ExpectError: regexp.MustCompile(`(?s)Could not change the password.*asks\s+for\s+its\s+current\s+password`),
+			},
 			{
 				Config:      `# the admin is no longer declared`,
 				ExpectError: regexp.MustCompile(`(?s)Could not delete user.*refuses\s+to\s+delete\s+the\s+user\s+whose\s+API\s+key`),
