@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/testserver"
 )
 
@@ -138,4 +140,45 @@ func jsonValue(t *testing.T, m map[string]any) string {
 		t.Fatal(err)
 	}
 	return string(data)
+}
+
+// examples/adopt-accounts imports the accounts a server already has: the first apply
+// sets their groups and leaves every password as it was; raising password_version then
+// sends the new one.
+func TestAccExample_adoptAccounts(t *testing.T) {
+	skipUnlessAcceptance(t)
+	t.Parallel()
+	srv := startServers(t, 1)[0]
+	client, err := octoprint.New(octoprint.Config{URL: srv.URL, APIKey: srv.APIKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	operators := []string{"alice", "bob", "carol"}
+	for _, name := range operators {
+		u := octoprint.NewUser{Name: name, Password: name + "-own", Active: true, Groups: []string{"readonly"}}
+		if _, err := client.AddUser(context.Background(), u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := newExampleRunner(t, "adopt-accounts")
+	r.env = append(r.env, EnvURL+"="+srv.URL, EnvAPIKey+"="+srv.APIKey)
+	vars := map[string]string{"initial_password": "initial-password"}
+	t.Cleanup(func() { r.tofu(vars, "destroy", "-auto-approve", "-input=false", "-no-color") })
+
+	r.apply(vars)
+	if !strings.Contains(r.output, "3 imported") {
+		t.Errorf("the apply imported no 3 users:\n%s", r.output)
+	}
+	for _, name := range operators {
+		if u := serverUsers(t, srv, "")[name]; !slices.Equal(u.Groups, []string{"users"}) {
+			t.Errorf("%s is in %v, want [users]", name, u.Groups)
+		}
+		runChecks(t, checkLoginAt(srv.URL, name, name+"-own", true), checkLoginAt(srv.URL, name, "initial-password", false))
+	}
+
+	vars["password_version"] = "2"
+	r.apply(vars)
+	for _, name := range operators {
+		runChecks(t, checkLoginAt(srv.URL, name, "initial-password", true), checkLoginAt(srv.URL, name, name+"-own", false))
+	}
 }

@@ -80,8 +80,13 @@ func sameSet(a, b []string) bool {
 
 // checkLogin demands that OctoPrint accepts (or refuses) a password for a user.
 func checkLogin(name, password string, accepted bool) resource.TestCheckFunc {
+	return checkLoginAt(testURL(), name, password, accepted)
+}
+
+// checkLoginAt is checkLogin for the OctoPrint at baseURL.
+func checkLoginAt(baseURL, name, password string, accepted bool) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		err := testserver.Login(context.Background(), testURL(), name, password)
+		err := testserver.Login(context.Background(), baseURL, name, password)
 		switch {
 		case accepted && err != nil:
 			return fmt.Errorf("expected OctoPrint to accept the password of %q: %w", name, err)
