@@ -1,6 +1,12 @@
 package provider
 
 import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -28,4 +34,54 @@ func TestAccPermissionsDataSource(t *testing.T) {
 			),
 		}},
 	})
+}
+
+// The table of permission keys on octoprint_group's page lists exactly what the OctoPrint
+// the tests run (a stock server of the supported version) reports: every key, whether it
+// is dangerous, and the built-in groups that hold it by default.
+func TestAccPermissionsDocumented(t *testing.T) {
+	skipUnlessAcceptance(t)
+	documented := documentedPermissions(t, filepath.Join("..", "..", "docs", "resources", "group.md"))
+	permissions, err := testClient(t).ListPermissions(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := map[string]string{}
+	for _, p := range permissions {
+		groups := slices.Clone(p.DefaultGroups)
+		slices.Sort(groups)
+		served[p.Key] = fmt.Sprintf("dangerous=%v groups=%s", p.Dangerous, strings.Join(groups, ", "))
+	}
+	for key, want := range served {
+		if got, ok := documented[key]; !ok {
+			t.Errorf("%s (%s) is missing from the table", key, want)
+		} else if got != want {
+			t.Errorf("%s: the table says %s, OctoPrint says %s", key, got, want)
+		}
+	}
+	for key := range documented {
+		if _, ok := served[key]; !ok {
+			t.Errorf("the table lists %s, which OctoPrint does not know", key)
+		}
+	}
+}
+
+// documentedPermissions reads the rows of the permissions table between its markers.
+func documentedPermissions(t *testing.T, page string) map[string]string {
+	t.Helper()
+	text := string(readFile(t, page))
+	_, table, found := strings.Cut(text, "<!-- permissions: begin")
+	table, _, closed := strings.Cut(table, "<!-- permissions: end -->")
+	if !found || !closed {
+		t.Fatalf("%s has no permissions table between its markers", page)
+	}
+	row := regexp.MustCompile("(?m)^\\| `([A-Z_]+)` \\| (yes|) \\| ([a-z, ]*) \\| [^|]+ \\|$")
+	documented := map[string]string{}
+	for _, m := range row.FindAllStringSubmatch(table, -1) {
+		documented[m[1]] = fmt.Sprintf("dangerous=%v groups=%s", m[2] == "yes", m[3])
+	}
+	if len(documented) == 0 {
+		t.Fatalf("no rows read from the permissions table of %s", page)
+	}
+	return documented
 }
