@@ -53,9 +53,14 @@ func TestAccPermissionsDocumented(t *testing.T) {
 		served[p.Key] = fmt.Sprintf("dangerous=%v groups=%s", p.Dangerous, strings.Join(groups, ", "))
 	}
 	for key, want := range served {
-		if got, ok := documented[key]; !ok {
+		got, ok := documented[key]
+		switch {
+		case !ok && testServer == nil && strings.HasPrefix(key, "PLUGIN_"):
+			// A server given by OCTOPRINT_URL may have plugins of its own.
+			t.Logf("%s is not in the table: a plugin of the server the tests were given", key)
+		case !ok:
 			t.Errorf("%s (%s) is missing from the table", key, want)
-		} else if got != want {
+		case got != want:
 			t.Errorf("%s: the table says %s, OctoPrint says %s", key, got, want)
 		}
 	}
