@@ -32,14 +32,14 @@ export TF_CLI_CONFIG_FILE="$PWD/.ci/empty.tfrc" CHECKPOINT_DISABLE=1
   { cat "$work/init.log" >&2; die "tofu init failed"; }
 (cd "$work/config" && "$tofu" providers schema -json) >"$work/full-schema.json"
 # tfplugindocs looks the schema up by the provider's short name.
-python3 - "$work/full-schema.json" "$work/schema.json" <<'PY'
+python3 - "$work/full-schema.json" "$work/schema.json" "$address" <<'PY'
 import json, sys
 schemas = json.load(open(sys.argv[1]))
-schemas["provider_schemas"] = {"octoprint": schemas["provider_schemas"]["registry.terraform.io/octoprint-terraform/octoprint"]}
+schemas["provider_schemas"] = {"octoprint": schemas["provider_schemas"][sys.argv[3]]}
 json.dump(schemas, open(sys.argv[2], "w"))
 PY
 
-# run TOOL ARGS... keeps tfplugindocs' chatter out of the console unless it fails.
+# run COMMAND ARGS... runs tfplugindocs, showing its chatter only when it fails.
 run() {
   "$tfplugindocs" "$@" --provider-name octoprint --providers-schema "$work/schema.json" >"$work/tfplugindocs.log" 2>&1 ||
     { cat "$work/tfplugindocs.log" >&2; die "tfplugindocs $1 failed"; }
