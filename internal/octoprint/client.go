@@ -1,5 +1,3 @@
-// Package octoprint is a client for OctoPrint's REST API: users, their settings and
-// API keys, groups and permissions. It knows nothing of Terraform.
 package octoprint
 
 import (
@@ -174,32 +172,47 @@ func (c *Client) UsesAPIKey(key string) bool {
 
 // get reads path into out.
 func (c *Client) get(ctx context.Context, path string, out any) error {
-	a, err := c.send(ctx, http.MethodGet, path, nil)
+	answer, err := c.send(ctx, http.MethodGet, path, nil)
 	if err != nil {
 		return err
 	}
-	return a.decode(out)
+	return answer.decode(out)
 }
 
 // write sends a changing request, one at a time per server, and reads the answer into
-// out. Every write makes the snapshots of the user list out of date; one that answers
-// with the list (add, update, delete) leaves this client's snapshot current.
-func (c *Client) write(ctx context.Context, method, path string, body, out any) error {
-	a, counts, err := c.sendAlone(ctx, method, path, body)
+// out. It returns the server's write counts that include it, for the writes that OpenTofu
+// answers with a whole list (writeUsers, writeGroups).
+func (c *Client) write(ctx context.Context, method, path string, body, out any) (writeCounts, error) {
+	answer, counts, err := c.sendAlone(ctx, method, path, body)
 	if err != nil {
-		return err
+		return counts, err
 	}
 	// Decoded after the next write may go: a large user list takes a while.
-	if err := a.decode(out); err != nil {
-		return err
+	return counts, answer.decode(out)
+}
+
+// writeUsers sends a write that OctoPrint answers with the whole user list (adding,
+// updating or deleting a user), and keeps that list as the client's snapshot: the next
+// read needs no request.
+func (c *Client) writeUsers(ctx context.Context, method, path string, body any) ([]User, error) {
+	var list userList
+	counts, err := c.write(ctx, method, path, body, &list)
+	if err != nil {
+		return nil, err
 	}
-	switch list := out.(type) {
-	case *userList:
-		c.users.store(list.Users, counts.all)
-	case *groupList:
-		c.groups.store(list.Groups, counts.access)
+	c.users.store(list.Users, counts.all)
+	return list.Users, nil
+}
+
+// writeGroups is writeUsers for the writes that OctoPrint answers with the group list.
+func (c *Client) writeGroups(ctx context.Context, method, path string, body any) ([]Group, error) {
+	var list groupList
+	counts, err := c.write(ctx, method, path, body, &list)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	c.groups.store(list.Groups, counts.access)
+	return list.Groups, nil
 }
 
 // writeCounts are the server's write counts that include a write.
@@ -226,13 +239,13 @@ func (c *Client) sendAlone(ctx context.Context, method, path string, body any) (
 	// Once sent, a write is seen through to its answer (each try bounded by the request
 	// timeout), even if the caller's deadline passes meanwhile: abandoning it would leave
 	// the caller not knowing whether the server made the change.
-	a, err := c.send(context.WithValue(context.WithoutCancel(ctx), callerKey{}, ctx), method, path, body)
+	answer, err := c.send(context.WithValue(context.WithoutCancel(ctx), callerKey{}, ctx), method, path, body)
 	counts := writeCounts{access: c.server.accessGeneration.Load()}
 	if strings.HasPrefix(path, groupsPath) {
 		counts.access = c.server.accessGeneration.Add(1)
 	}
 	counts.all = c.server.generation.Add(1)
-	return a, counts, err
+	return answer, counts, err
 }
 
 // reply is a successful answer from OctoPrint, not yet decoded.
@@ -242,13 +255,13 @@ type reply struct {
 }
 
 // decode reads the answer into out; a nil out ignores it.
-func (a reply) decode(out any) error {
+func (r reply) decode(out any) error {
 	if out == nil {
 		return nil
 	}
-	if err := json.Unmarshal(a.data, out); err != nil {
+	if err := json.Unmarshal(r.data, out); err != nil {
 		return fmt.Errorf("the answer to %s %s is not the JSON OctoPrint sends (Content-Type %q, starts with %q): is the URL pointing at OctoPrint? %w",
-			a.method, a.path, a.contentType, snippet(a.data), err)
+			r.method, r.path, r.contentType, snippet(r.data), err)
 	}
 	return nil
 }

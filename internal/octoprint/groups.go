@@ -62,7 +62,7 @@ func (c *Client) GetGroup(ctx context.Context, key string) (*Group, error) {
 	if err != nil {
 		return nil, err
 	}
-	if g := findGroup(groups, key); g != nil {
+	if g := FindGroup(groups, key); g != nil {
 		return g, nil
 	}
 	return nil, &APIError{Method: http.MethodGet, Path: "/" + groupPath(key), StatusCode: http.StatusNotFound,
@@ -73,8 +73,7 @@ func (c *Client) GetGroup(ctx context.Context, key string) (*Group, error) {
 // permission and subgroup keys it does not know: compare the result.
 func (c *Client) AddGroup(ctx context.Context, g NewGroup) (*Group, error) {
 	g.Permissions, g.Subgroups = nonNil(g.Permissions), nonNil(g.Subgroups)
-	var list groupList
-	err := c.write(ctx, http.MethodPost, groupsPath, g, &list)
+	groups, err := c.writeGroups(ctx, http.MethodPost, groupsPath, g)
 	if retriedIntoConflict(err) {
 		if existing, getErr := c.GetGroup(ctx, g.Key); getErr == nil && existing.matches(g) {
 			return existing, nil
@@ -83,7 +82,7 @@ func (c *Client) AddGroup(ctx context.Context, g NewGroup) (*Group, error) {
 	if err != nil {
 		return nil, err
 	}
-	return storedGroup(list.Groups, g.Key, "added")
+	return storedGroup(groups, g.Key, "added")
 }
 
 // matches tells whether the group is what add asked for.
@@ -96,21 +95,21 @@ func (g *Group) matches(asked NewGroup) bool {
 // change the groups that are not changeable (admins, readonly).
 func (c *Client) UpdateGroup(ctx context.Context, key string, u GroupUpdate) (*Group, error) {
 	u.Permissions, u.Subgroups = nonNil(u.Permissions), nonNil(u.Subgroups)
-	var list groupList
-	if err := c.write(ctx, http.MethodPut, groupPath(key), u, &list); err != nil {
+	groups, err := c.writeGroups(ctx, http.MethodPut, groupPath(key), u)
+	if err != nil {
 		return nil, err
 	}
-	return storedGroup(list.Groups, key, "updated")
+	return storedGroup(groups, key, "updated")
 }
 
 // DeleteGroup removes a group; OctoPrint removes it from its members too. It refuses
 // (403) to delete the built-in groups.
 func (c *Client) DeleteGroup(ctx context.Context, key string) error {
-	var list groupList
-	if err := c.write(ctx, http.MethodDelete, groupPath(key), nil, &list); err != nil {
+	groups, err := c.writeGroups(ctx, http.MethodDelete, groupPath(key), nil)
+	if err != nil {
 		return err
 	}
-	if findGroup(list.Groups, key) != nil {
+	if FindGroup(groups, key) != nil {
 		return fmt.Errorf("OctoPrint accepted the deletion of group %q but still lists it", key)
 	}
 	return nil
@@ -118,13 +117,14 @@ func (c *Client) DeleteGroup(ctx context.Context, key string) error {
 
 // storedGroup returns the group from the list a write answered with.
 func storedGroup(groups []Group, key, did string) (*Group, error) {
-	if g := findGroup(groups, key); g != nil {
+	if g := FindGroup(groups, key); g != nil {
 		return g, nil
 	}
 	return nil, fmt.Errorf("OctoPrint accepted group %q as %s but does not list it afterwards", key, did)
 }
 
-func findGroup(groups []Group, key string) *Group {
+// FindGroup returns a copy of the group with the key, or nil.
+func FindGroup(groups []Group, key string) *Group {
 	i := slices.IndexFunc(groups, func(g Group) bool { return g.Key == key })
 	if i < 0 {
 		return nil

@@ -265,7 +265,7 @@ func TestGroupAndPermissionSnapshots(t *testing.T) {
 		t.Errorf("%d group and %d permission requests, want 1 each", g, p)
 	}
 	// ...a group write does not.
-	if err := c.write(ctx, http.MethodPost, groupsPath, struct{}{}, nil); err != nil {
+	if _, err := c.write(ctx, http.MethodPost, groupsPath, struct{}{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	read()

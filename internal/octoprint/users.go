@@ -79,8 +79,7 @@ func (c *Client) GetUser(ctx context.Context, name string) (*User, error) {
 
 // AddUser creates a user and returns it as the server stored it.
 func (c *Client) AddUser(ctx context.Context, u NewUser) (*User, error) {
-	var list userList
-	err := c.write(ctx, http.MethodPost, "api/access/users", u, &list)
+	users, err := c.writeUsers(ctx, http.MethodPost, "api/access/users", u)
 	if retriedIntoConflict(err) {
 		if existing, getErr := c.GetUser(ctx, u.Name); getErr == nil && existing.matches(u) {
 			return existing, nil
@@ -89,7 +88,7 @@ func (c *Client) AddUser(ctx context.Context, u NewUser) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	return findUser(list.Users, u.Name, "added")
+	return findUser(users, u.Name, "added")
 }
 
 // retriedIntoConflict tells whether an add met 409 Conflict after a retry: an earlier
@@ -117,21 +116,21 @@ func sameElements(a, b []string) bool {
 
 // UpdateUser changes a user's active flag, groups or permissions and returns it as stored.
 func (c *Client) UpdateUser(ctx context.Context, name string, u UserUpdate) (*User, error) {
-	var list userList
-	if err := c.write(ctx, http.MethodPut, userPath(name), u, &list); err != nil {
+	users, err := c.writeUsers(ctx, http.MethodPut, userPath(name), u)
+	if err != nil {
 		return nil, err
 	}
-	return findUser(list.Users, name, "updated")
+	return findUser(users, name, "updated")
 }
 
 // DeleteUser removes a user. OctoPrint refuses to delete the caller's own user.
 func (c *Client) DeleteUser(ctx context.Context, name string) error {
-	var list userList
-	if err := c.write(ctx, http.MethodDelete, userPath(name), nil, &list); err != nil {
+	users, err := c.writeUsers(ctx, http.MethodDelete, userPath(name), nil)
+	if err != nil {
 		return err
 	}
 	// The answer is the list after the delete: a user still in it was not deleted.
-	if _, err := findUser(list.Users, name, "deleted"); err == nil {
+	if _, err := findUser(users, name, "deleted"); err == nil {
 		return fmt.Errorf("OctoPrint accepted the deletion of user %q but still lists it", name)
 	}
 	return nil
@@ -155,7 +154,8 @@ func (c *Client) ChangePassword(ctx context.Context, name, password, current str
 		Password string `json:"password"`
 		Current  string `json:"current,omitempty"`
 	}{password, current}
-	return c.write(ctx, http.MethodPut, userPath(name, "password"), body, nil)
+	_, err := c.write(ctx, http.MethodPut, userPath(name, "password"), body, nil)
+	return err
 }
 
 // GenerateAPIKey gives a user a new API key, replacing any old one, and returns it.
@@ -163,7 +163,7 @@ func (c *Client) GenerateAPIKey(ctx context.Context, name string) (string, error
 	var out struct {
 		APIKey string `json:"apikey"`
 	}
-	if err := c.write(ctx, http.MethodPost, userPath(name, "apikey"), struct{}{}, &out); err != nil {
+	if _, err := c.write(ctx, http.MethodPost, userPath(name, "apikey"), struct{}{}, &out); err != nil {
 		return "", err
 	}
 	return out.APIKey, nil
@@ -171,7 +171,8 @@ func (c *Client) GenerateAPIKey(ctx context.Context, name string) (string, error
 
 // ResetAPIKey removes a user's API key.
 func (c *Client) ResetAPIKey(ctx context.Context, name string) error {
-	return c.write(ctx, http.MethodDelete, userPath(name, "apikey"), nil, nil)
+	_, err := c.write(ctx, http.MethodDelete, userPath(name, "apikey"), nil, nil)
+	return err
 }
 
 // GetUserSettings returns a user's settings: a JSON object.
@@ -186,5 +187,6 @@ func (c *Client) GetUserSettings(ctx context.Context, name string) (map[string]j
 // SaveUserSettings merges settings into a user's settings. The merge is shallow: each
 // top-level key replaces the stored one whole; keys not sent are kept.
 func (c *Client) SaveUserSettings(ctx context.Context, name string, settings map[string]json.RawMessage) error {
-	return c.write(ctx, http.MethodPatch, userPath(name, "settings"), settings, nil)
+	_, err := c.write(ctx, http.MethodPatch, userPath(name, "settings"), settings, nil)
+	return err
 }

@@ -1,10 +1,7 @@
 package provider
 
 import (
-	"context"
-
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
@@ -26,24 +23,19 @@ type groupAttributes struct {
 }
 
 // newGroupAttributes maps an OctoPrint group to its attributes: the one place that does.
-func newGroupAttributes(ctx context.Context, g *octoprint.Group) (groupAttributes, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	permissions, d := types.SetValueFrom(ctx, types.StringType, nonNil(g.Permissions))
-	diags.Append(d...)
-	subgroups, d := types.SetValueFrom(ctx, types.StringType, nonNil(g.Subgroups))
-	diags.Append(d...)
+func newGroupAttributes(g *octoprint.Group) groupAttributes {
 	return groupAttributes{
 		Key:         types.StringValue(g.Key),
 		Name:        types.StringValue(g.Name),
 		Description: types.StringValue(g.Description),
-		Permissions: permissions,
-		Subgroups:   subgroups,
+		Permissions: setOf(g.Permissions),
+		Subgroups:   setOf(g.Subgroups),
 		Default:     types.BoolValue(g.Default),
 		Dangerous:   types.BoolValue(g.Dangerous),
 		Changeable:  types.BoolValue(g.Changeable),
 		Removable:   types.BoolValue(g.Removable),
 		Toggleable:  types.BoolValue(g.Toggleable),
-	}, diags
+	}
 }
 
 // Descriptions shared by the resource's and the data source's schemas.

@@ -155,7 +155,7 @@ func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	}
 	creating := req.State.Raw.IsNull() || !plan.Key.Equal(state.Key) || !plan.Name.Equal(state.Name)
 	if !plan.Key.IsUnknown() && creating {
-		r.plannedGroups.add(key)
+		r.plan.planCreate(kindGroup, key)
 	}
 
 	switch {
@@ -186,7 +186,7 @@ func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	}
 	if permissionsChange {
 		resp.Diagnostics.Append(checkPermissions(ctx, r.client, path.Root("permissions"), plan.Permissions)...)
-		resp.Diagnostics.Append(checkSubgroups(ctx, r.client, r.plannedGroups, path.Root("subgroups"), key, plan.Subgroups)...)
+		resp.Diagnostics.Append(checkSubgroups(ctx, r.client, r.plan, path.Root("subgroups"), key, plan.Subgroups)...)
 		if key == guestsGroup {
 			resp.Diagnostics.Append(checkGuestsRights(ctx, r.client, plan)...)
 		}
@@ -427,9 +427,6 @@ func isBuiltInGroup(ctx context.Context, state tfsdk.State, diags *diag.Diagnost
 
 // setGroupState stores the group as OctoPrint reports it.
 func setGroupState(ctx context.Context, state stateSetter, t timeouts.Value, group *octoprint.Group) diag.Diagnostics {
-	attrs, diags := newGroupAttributes(ctx, group)
-	if diags.HasError() {
-		return diags
-	}
-	return append(diags, state.Set(ctx, &groupResourceModel{ID: attrs.Key, groupAttributes: attrs, Timeouts: t})...)
+	attrs := newGroupAttributes(group)
+	return state.Set(ctx, &groupResourceModel{ID: attrs.Key, groupAttributes: attrs, Timeouts: t})
 }

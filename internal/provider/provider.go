@@ -5,9 +5,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"os"
-	"strconv"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -23,16 +20,6 @@ import (
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
 )
 
-// Environment variables that stand in for provider attributes.
-const (
-	EnvURL                = "OCTOPRINT_URL"
-	EnvAPIKey             = "OCTOPRINT_API_KEY" //nolint:gosec // G101: a variable's name, not a key
-	EnvInsecureSkipVerify = "OCTOPRINT_INSECURE_SKIP_VERIFY"
-	EnvCACertificate      = "OCTOPRINT_CA_CERTIFICATE"
-)
-
-const defaultRequestTimeout = 30 * time.Second
-
 var _ provider.Provider = (*octoprintProvider)(nil)
 
 // New returns a constructor of the provider, for providerserver and tests.
@@ -42,16 +29,6 @@ func New(version string) func() provider.Provider {
 
 type octoprintProvider struct {
 	version string
-}
-
-type providerModel struct {
-	URL                types.String         `tfsdk:"url"`
-	APIKey             types.String         `tfsdk:"api_key"`
-	InsecureSkipVerify types.Bool           `tfsdk:"insecure_skip_verify"`
-	CACertificate      types.String         `tfsdk:"ca_certificate"`
-	RequestTimeout     timetypes.GoDuration `tfsdk:"request_timeout"`
-	Headers            types.Map            `tfsdk:"headers"`
-	MaxRetries         types.Int64          `tfsdk:"max_retries"`
 }
 
 func (p *octoprintProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -90,6 +67,7 @@ func (p *octoprintProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				MarkdownDescription: "Time limit of each HTTP request to OctoPrint, as a Go duration such as `30s` or `2m`. Defaults to `30s`.",
 				Optional:            true,
 				CustomType:          timetypes.GoDurationType{},
+				Validators:          []validator.String{positiveDuration{}},
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How often a request is tried again when the server cannot be reached, answers 502, 503 or 504 "+
@@ -108,6 +86,9 @@ func (p *octoprintProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 	}
 }
 
+// Configure reads the configuration and the environment into the client's settings,
+// then builds the client. Values checkable without the environment are checked earlier,
+// at validate time, by the schema's validators.
 func (p *octoprintProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var cfg providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -116,65 +97,14 @@ func (p *octoprintProvider) Configure(ctx context.Context, req provider.Configur
 	}
 	// A value that comes from a resource not yet created is unknown during plan: leave the
 	// client unconfigured then; resources skip their server checks, and apply configures again.
-	if cfg.URL.IsUnknown() || cfg.APIKey.IsUnknown() || cfg.InsecureSkipVerify.IsUnknown() ||
-		cfg.CACertificate.IsUnknown() || cfg.RequestTimeout.IsUnknown() || cfg.Headers.IsUnknown() || cfg.MaxRetries.IsUnknown() {
+	if !cfg.known() {
 		tflog.Debug(ctx, "OctoPrint provider configuration holds unknown values; the client is configured at apply")
 		return
 	}
-
-	clientCfg := octoprint.Config{
-		URL:              stringOrEnv(cfg.URL, EnvURL),
-		APIKey:           stringOrEnv(cfg.APIKey, EnvAPIKey),
-		CACertificatePEM: stringOrEnv(cfg.CACertificate, EnvCACertificate),
-		UserAgent:        "terraform-provider-octoprint/" + p.version,
-		Timeout:          defaultRequestTimeout,
-		Retries:          octoprint.DefaultRetries,
-		Logger:           tflog.Debug,
-	}
-	if !cfg.MaxRetries.IsNull() {
-		clientCfg.Retries = int(cfg.MaxRetries.ValueInt64())
-	}
-
-	if clientCfg.URL == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("url"), "Missing OctoPrint URL",
-			"The provider needs the base URL of the OctoPrint server. Set `url` in the provider block or the "+EnvURL+" environment variable.")
-	} else if _, err := octoprint.ParseURL(clientCfg.URL); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("url"), "Invalid OctoPrint URL",
-			fmt.Sprintf("%s. Set `url` (or %s) to the server's base URL, e.g. http://octopi.local.", err, EnvURL))
-	}
-	if clientCfg.APIKey == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Missing OctoPrint API key",
-			"The provider needs the API key of an OctoPrint admin. Set `api_key` in the provider block or the "+EnvAPIKey+" environment variable.")
-	}
-
-	switch {
-	case !cfg.InsecureSkipVerify.IsNull():
-		clientCfg.InsecureSkipVerify = cfg.InsecureSkipVerify.ValueBool()
-	case os.Getenv(EnvInsecureSkipVerify) != "":
-		v, err := strconv.ParseBool(os.Getenv(EnvInsecureSkipVerify))
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("insecure_skip_verify"), "Invalid "+EnvInsecureSkipVerify,
-				fmt.Sprintf("The environment variable %s must be true or false, not %q.", EnvInsecureSkipVerify, os.Getenv(EnvInsecureSkipVerify)))
-		}
-		clientCfg.InsecureSkipVerify = v
-	}
-
-	if !cfg.RequestTimeout.IsNull() {
-		timeout, diags := cfg.RequestTimeout.ValueGoDuration()
-		resp.Diagnostics.Append(diags...)
-		if timeout <= 0 && !diags.HasError() {
-			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid request timeout",
-				fmt.Sprintf("The request timeout must be positive, not %q.", cfg.RequestTimeout.ValueString()))
-		}
-		clientCfg.Timeout = timeout
-	}
-	if !cfg.Headers.IsNull() {
-		resp.Diagnostics.Append(cfg.Headers.ElementsAs(ctx, &clientCfg.Headers, false)...)
-	}
-	if resp.Diagnostics.HasError() {
+	clientCfg, diags := cfg.clientConfig(ctx, p.version)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
-
 	client, err := octoprint.New(clientCfg)
 	if err != nil {
 		attr := path.Root("url")
@@ -184,7 +114,7 @@ func (p *octoprintProvider) Configure(ctx context.Context, req provider.Configur
 		resp.Diagnostics.AddAttributeError(attr, "Invalid OctoPrint provider configuration", err.Error())
 		return
 	}
-	data := &providerData{client: client, plannedGroups: &keySet{}, plannedUsers: &keySet{}}
+	data := &providerData{client: client, plan: newPlanRegistry()}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
@@ -206,12 +136,4 @@ func (p *octoprintProvider) DataSources(context.Context) []func() datasource.Dat
 		NewPermissionsDataSource,
 		NewUserSettingsDataSource,
 	}
-}
-
-// stringOrEnv returns the attribute's value, or the environment variable when it is not set.
-func stringOrEnv(v types.String, env string) string {
-	if !v.IsNull() {
-		return v.ValueString()
-	}
-	return os.Getenv(env)
 }

@@ -109,7 +109,7 @@ func (r *userAPIKeyResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if user.IsUnknown() || resp.Diagnostics.HasError() {
 		return
 	}
-	if resp.Diagnostics.Append(checkUserExists(ctx, r.client, r.plannedUsers, path.Root("user"), user)...); resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(checkUserExists(ctx, r.client, r.plan, path.Root("user"), user)...); resp.Diagnostics.HasError() {
 		return
 	}
 	current, err := r.currentKey(ctx, user.ValueString())

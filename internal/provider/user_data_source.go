@@ -73,32 +73,6 @@ func (d *userDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		resp.Diagnostics.AddError("Error reading OctoPrint user", fmt.Sprintf("Could not read user %q: %s", name, err))
 		return
 	}
-	attrs, diags := newUserAttributes(ctx, user)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	attrs := newUserAttributes(user)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &userDataSourceModel{ID: attrs.Name, userAttributes: attrs})...)
-}
-
-// userAttributesSchema describes userAttributes, read-only, for the data sources.
-func userAttributesSchema() map[string]schema.Attribute {
-	return map[string]schema.Attribute{
-		"name":   schema.StringAttribute{MarkdownDescription: "The user's name.", Computed: true},
-		"active": schema.BoolAttribute{MarkdownDescription: "Whether the user may log in.", Computed: true},
-		"admin": schema.BoolAttribute{
-			MarkdownDescription: "Whether the user has the `ADMIN` permission, through its groups or its own permissions.",
-			Computed:            true,
-		},
-		"groups": schema.SetAttribute{
-			MarkdownDescription: "Keys of the groups the user is a member of.",
-			Computed:            true,
-			ElementType:         types.StringType,
-		},
-		"permissions": schema.SetAttribute{
-			MarkdownDescription: "Keys of the permissions the user holds beyond those of its groups.",
-			Computed:            true,
-			ElementType:         types.StringType,
-		},
-	}
 }

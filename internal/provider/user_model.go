@@ -1,9 +1,7 @@
 package provider
 
 import (
-	"context"
-
-	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
@@ -20,33 +18,34 @@ type userAttributes struct {
 }
 
 // newUserAttributes maps an OctoPrint user to its attributes: the one place that does.
-func newUserAttributes(ctx context.Context, u *octoprint.User) (userAttributes, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	groups, d := types.SetValueFrom(ctx, types.StringType, nonNil(u.Groups))
-	diags.Append(d...)
-	permissions, d := types.SetValueFrom(ctx, types.StringType, nonNil(u.Permissions))
-	diags.Append(d...)
+func newUserAttributes(u *octoprint.User) userAttributes {
 	return userAttributes{
 		Name:        types.StringValue(u.Name),
 		Active:      types.BoolValue(u.Active),
 		Admin:       types.BoolValue(u.Admin),
-		Groups:      groups,
-		Permissions: permissions,
-	}, diags
-}
-
-// nonNil turns a missing list into an empty one: OctoPrint reads `[]` and absent alike.
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
+		Groups:      setOf(u.Groups),
+		Permissions: setOf(u.Permissions),
 	}
-	return s
 }
 
-// setStrings returns a known set's elements, never nil: an empty set must reach
-// OctoPrint as `[]` ("none"), not be left out ("unchanged").
-func setStrings(ctx context.Context, set types.Set) ([]string, diag.Diagnostics) {
-	out := []string{}
-	diags := set.ElementsAs(ctx, &out, false)
-	return out, diags
+// userAttributesSchema describes userAttributes, read-only, for the data sources.
+func userAttributesSchema() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"name":   schema.StringAttribute{MarkdownDescription: "The user's name.", Computed: true},
+		"active": schema.BoolAttribute{MarkdownDescription: "Whether the user may log in.", Computed: true},
+		"admin": schema.BoolAttribute{
+			MarkdownDescription: "Whether the user has the `ADMIN` permission, through its groups or its own permissions.",
+			Computed:            true,
+		},
+		"groups": schema.SetAttribute{
+			MarkdownDescription: "Keys of the groups the user is a member of.",
+			Computed:            true,
+			ElementType:         types.StringType,
+		},
+		"permissions": schema.SetAttribute{
+			MarkdownDescription: "Keys of the permissions the user holds beyond those of its groups.",
+			Computed:            true,
+			ElementType:         types.StringType,
+		},
+	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -52,10 +51,6 @@ type userResourceModel struct {
 	PasswordWOVersion types.Int64    `tfsdk:"password_wo_version"`
 	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 }
-
-// defaultTimeout bounds a create, update or delete, retries included, unless the
-// configuration's timeouts block says otherwise.
-const defaultTimeout = 5 * time.Minute
 
 func (r *userResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_user"
@@ -168,7 +163,7 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	}
 
 	if !plan.Name.IsUnknown() && (creating || !plan.Name.Equal(state.Name)) {
-		r.plannedUsers.add(plan.Name.ValueString())
+		r.plan.planCreate(kindUser, plan.Name.ValueString())
 	}
 
 	if creating && config.Password.IsNull() && config.PasswordWO.IsNull() {
@@ -192,7 +187,7 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		return // provider not configured yet: apply checks again before writing
 	}
 	if groupsChange {
-		resp.Diagnostics.Append(checkGroups(ctx, r.client, r.plannedGroups, path.Root("groups"), plan.Groups)...)
+		resp.Diagnostics.Append(checkGroups(ctx, r.client, r.plan, path.Root("groups"), plan.Groups)...)
 	}
 	if permissionsChange {
 		resp.Diagnostics.Append(checkPermissions(ctx, r.client, path.Root("permissions"), plan.Permissions)...)
@@ -202,7 +197,7 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 // joinsPlannedGroup tells whether any of the groups is created or replaced in this run.
 func (r *userResource) joinsPlannedGroup(ctx context.Context, groups types.Set) bool {
 	keys, _ := knownStrings(ctx, groups)
-	return slices.ContainsFunc(keys, r.plannedGroups.contains)
+	return slices.ContainsFunc(keys, func(key string) bool { return r.plan.plansToCreate(kindGroup, key) })
 }
 
 func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -395,29 +390,13 @@ func (r *userResource) ImportState(ctx context.Context, req resource.ImportState
 // setState stores the user as OctoPrint reports it, keeping the password attributes
 // (which OctoPrint never reports) from prior.
 func (r *userResource) setState(ctx context.Context, state stateSetter, prior userResourceModel, user *octoprint.User) diag.Diagnostics {
-	attrs, diags := newUserAttributes(ctx, user)
-	if diags.HasError() {
-		return diags
-	}
 	model := userResourceModel{
 		ID:                types.StringValue(user.Name),
-		userAttributes:    attrs,
+		userAttributes:    newUserAttributes(user),
 		Password:          prior.Password,
 		PasswordWO:        types.StringNull(),
 		PasswordWOVersion: prior.PasswordWOVersion,
 		Timeouts:          prior.Timeouts,
 	}
-	return append(diags, state.Set(ctx, &model)...)
-}
-
-// withTimeout bounds ctx by the timeouts block's value for the operation.
-func withTimeout(ctx context.Context, get func(context.Context, time.Duration) (time.Duration, diag.Diagnostics)) (context.Context, context.CancelFunc, diag.Diagnostics) {
-	timeout, diags := get(ctx, defaultTimeout)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	return ctx, cancel, diags
-}
-
-// stateSetter is what Create, Read and Update write their state to.
-type stateSetter interface {
-	Set(ctx context.Context, val any) diag.Diagnostics
+	return state.Set(ctx, &model)
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -27,9 +26,9 @@ type userSettingsDataSource struct {
 }
 
 type userSettingsDataSourceModel struct {
-	ID       types.String         `tfsdk:"id"`
-	User     types.String         `tfsdk:"user"`
-	Settings jsontypes.Normalized `tfsdk:"settings"`
+	ID       types.String  `tfsdk:"id"`
+	User     types.String  `tfsdk:"user"`
+	Settings settingsValue `tfsdk:"settings"`
 }
 
 func (d *userSettingsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -51,7 +50,7 @@ func (d *userSettingsDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				MarkdownDescription: "All of the user's settings: a JSON object (`{}` when the user has none), for reading with " +
 					"`jsondecode`. A key set to `null` is one that was reset: OctoPrint cannot remove a key.",
 				Computed:   true,
-				CustomType: jsontypes.NormalizedType{},
+				CustomType: settingsType{},
 			},
 		},
 	}
@@ -73,11 +72,9 @@ func (d *userSettingsDataSource) Read(ctx context.Context, req datasource.ReadRe
 			fmt.Sprintf("Could not read the settings of user %q: the server has no user of that name (names are case-sensitive).", name))
 		return
 	}
-	var settings jsontypes.Normalized
+	var settings settingsValue
 	if err == nil {
-		var model userSettingsResourceModel
-		model, err = newUserSettingsModel(userSettingsResourceModel{User: config.User, Settings: jsontypes.NewNormalizedNull()}, user.Settings)
-		settings = model.AllSettings
+		settings, err = settingsValueOf(user.Settings)
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Error reading OctoPrint user settings", fmt.Sprintf("Could not read the settings of user %q: %s", name, err))

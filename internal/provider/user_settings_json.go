@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
@@ -35,20 +34,20 @@ func settingsObject(raw []byte) (map[string]json.RawMessage, error) {
 // canonicalJSON renders settings as Terraform's jsonencode does: compact, keys sorted,
 // numbers as written, non-ASCII characters unescaped. OctoPrint answers with its own
 // layout and escapes; rendered this way an import matches the configuration byte for byte.
-func canonicalJSON(settings map[string]json.RawMessage) (jsontypes.Normalized, error) {
+func canonicalJSON(settings map[string]json.RawMessage) (settingsValue, error) {
 	raw, err := json.Marshal(settings)
 	if err != nil {
-		return jsontypes.NewNormalizedNull(), err
+		return settingsNull(), err
 	}
 	v, err := decodeJSON(raw)
 	if err != nil {
-		return jsontypes.NewNormalizedNull(), err
+		return settingsNull(), err
 	}
 	out, err := json.Marshal(v)
 	if err != nil {
-		return jsontypes.NewNormalizedNull(), err
+		return settingsNull(), err
 	}
-	return jsontypes.NewNormalizedValue(string(out)), nil
+	return newSettingsValue(string(out)), nil
 }
 
 // decodeJSON decodes one JSON value, its numbers kept as written (json.Number).

@@ -8,7 +8,6 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -39,11 +38,11 @@ type userSettingsResource struct {
 }
 
 type userSettingsResourceModel struct {
-	ID          types.String         `tfsdk:"id"`
-	User        types.String         `tfsdk:"user"`
-	Settings    jsontypes.Normalized `tfsdk:"settings"`
-	AllSettings jsontypes.Normalized `tfsdk:"all_settings"`
-	Timeouts    timeouts.Value       `tfsdk:"timeouts"`
+	ID          types.String   `tfsdk:"id"`
+	User        types.String   `tfsdk:"user"`
+	Settings    settingsValue  `tfsdk:"settings"`
+	AllSettings settingsValue  `tfsdk:"all_settings"`
+	Timeouts    timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *userSettingsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -77,22 +76,22 @@ func (r *userSettingsResource) Schema(ctx context.Context, _ resource.SchemaRequ
 					"(OctoPrint's merge is shallow); other keys are left as they are. After a refresh it holds the server's values " +
 					"of these keys, so a change made outside Terraform shows in the plan.",
 				Required:   true,
-				CustomType: jsontypes.NormalizedType{},
+				CustomType: settingsType{},
 				Validators: []validator.String{settingsObjectValidator{}},
 			},
 			"all_settings": schema.StringAttribute{
 				MarkdownDescription: "All of the user's settings as OctoPrint reports them, managed by this resource or not: a JSON " +
 					"object, for reading with `jsondecode`.",
 				Computed:   true,
-				CustomType: jsontypes.NormalizedType{},
+				CustomType: settingsType{},
 			},
 		},
 	}
 }
 
 // ModifyPlan refuses, on create, a user that neither exists nor is planned. It keeps
-// settings and all_settings from state when the configured settings hold
-// the same values: a new key order, layout or number spelling is no change, and other
+// settings and all_settings from state when the configured settings are semantically
+// equal to them: a new key order, layout or number spelling is no change, and other
 // keys changing on the server are no reason for a plan. (Terraform accepts the prior
 // value planned for a configured attribute: it means "equivalent to the configuration".)
 func (r *userSettingsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -103,7 +102,7 @@ func (r *userSettingsResource) ModifyPlan(ctx context.Context, req resource.Modi
 		if r.client != nil {
 			var user types.String
 			resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("user"), &user)...)
-			resp.Diagnostics.Append(checkUserExists(ctx, r.client, r.plannedUsers, path.Root("user"), user)...)
+			resp.Diagnostics.Append(checkUserExists(ctx, r.client, r.plan, path.Root("user"), user)...)
 		}
 		return
 	}
@@ -113,7 +112,9 @@ func (r *userSettingsResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if resp.Diagnostics.HasError() || plan.Settings.IsUnknown() {
 		return
 	}
-	if sameJSON([]byte(plan.Settings.ValueString()), []byte(state.Settings.ValueString())) {
+	same, diags := plan.Settings.StringSemanticEquals(ctx, state.Settings)
+	resp.Diagnostics.Append(diags...)
+	if same {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("settings"), state.Settings)...)
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("all_settings"), state.AllSettings)...)
 	}
@@ -129,7 +130,7 @@ func (r *userSettingsResource) Create(ctx context.Context, req resource.CreateRe
 	resp.Diagnostics.Append(diags...)
 	defer cancel()
 	if !resp.Diagnostics.HasError() {
-		r.save(ctx, &resp.State, &resp.Diagnostics, jsontypes.NewNormalizedNull(), plan)
+		r.save(ctx, &resp.State, &resp.Diagnostics, settingsNull(), plan)
 	}
 }
 
@@ -180,7 +181,7 @@ func (r *userSettingsResource) Update(ctx context.Context, req resource.UpdateRe
 // into those of plan, then stores what OctoPrint holds. It reads back this one user's
 // settings: the write made the shared user list out of date, and reloading the whole
 // list after each of a farm's writes would cost far more.
-func (r *userSettingsResource) save(ctx context.Context, state stateSetter, diags *diag.Diagnostics, had jsontypes.Normalized, plan userSettingsResourceModel) {
+func (r *userSettingsResource) save(ctx context.Context, state stateSetter, diags *diag.Diagnostics, had settingsValue, plan userSettingsResourceModel) {
 	name := plan.User.ValueString()
 	title, verb := "Error updating OctoPrint user settings", "update"
 	if had.IsNull() {
@@ -233,7 +234,7 @@ func (r *userSettingsResource) save(ctx context.Context, state stateSetter, diag
 		// The server holds the planned values, so state records them: else the next plan
 		// would null a removed key again. (A new resource is tainted, and set again by the
 		// next apply.) all_settings is learnt at the next refresh.
-		plan.AllSettings = jsontypes.NewNormalizedNull()
+		plan.AllSettings = settingsNull()
 		diags.Append(state.Set(ctx, &plan)...)
 		return
 	}
@@ -301,8 +302,9 @@ func (r *userSettingsResource) ImportState(ctx context.Context, req resource.Imp
 
 // newUserSettingsModel maps a user's settings, as OctoPrint reports them, to the model:
 // the one place that does. The managed keys are those of prior's settings, or every key
-// when prior has none (an import). prior's settings are kept when the server holds the
-// same values, so that its layout, key order and number spelling stay as configured.
+// when prior has none (an import). Where the server holds what prior says, the framework
+// keeps prior's text (settingsValue's semantic equality), so that its layout, key order
+// and number spelling stay as configured.
 func newUserSettingsModel(prior userSettingsResourceModel, serverSettings json.RawMessage) (userSettingsResourceModel, error) {
 	all, err := settingsObject(serverSettings)
 	if err != nil {
@@ -322,16 +324,12 @@ func newUserSettingsModel(prior userSettingsResourceModel, serverSettings json.R
 			}
 		}
 	}
-	model := userSettingsResourceModel{ID: prior.User, User: prior.User, Settings: prior.Settings, Timeouts: prior.Timeouts}
+	model := userSettingsResourceModel{ID: prior.User, User: prior.User, Timeouts: prior.Timeouts}
 	if model.AllSettings, err = canonicalJSON(all); err != nil {
 		return prior, err
 	}
-	current, err := canonicalJSON(managed)
-	if err != nil {
+	if model.Settings, err = canonicalJSON(managed); err != nil {
 		return prior, err
-	}
-	if prior.Settings.IsNull() || !sameJSON([]byte(current.ValueString()), []byte(prior.Settings.ValueString())) {
-		model.Settings = current
 	}
 	return model, nil
 }

@@ -1,0 +1,163 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
+)
+
+// checkGroups refuses group keys that OctoPrint would silently drop from a user: keys
+// it does not know, and groups whose membership cannot be changed (guests). A group
+// this command plans to create is accepted.
+func checkGroups(ctx context.Context, client *octoprint.Client, plan *planRegistry, attr path.Path, groups types.Set) diag.Diagnostics {
+	return checkGroupKeys(ctx, client, plan, attr, groups, groupUse{
+		fixedTitle:  "OctoPrint group cannot be assigned",
+		fixedDetail: "OctoPrint does not let users join or leave group %s.",
+	})
+}
+
+// checkSubgroups refuses subgroup keys that OctoPrint would silently drop from a group:
+// keys it does not know (unless this command plans to create them), groups whose
+// membership cannot change, and the group itself.
+func checkSubgroups(ctx context.Context, client *octoprint.Client, plan *planRegistry, attr path.Path, self string, subgroups types.Set) diag.Diagnostics {
+	return checkGroupKeys(ctx, client, plan, attr, subgroups, groupUse{
+		self:        self,
+		asWhat:      " as a subgroup",
+		fixedTitle:  "OctoPrint group cannot be a subgroup",
+		fixedDetail: "OctoPrint drops group %s, whose membership cannot change, from the subgroups of a group it updates; the provider refuses it on create too, so that a later update does not lose it.",
+	})
+}
+
+// groupUse is what differs between naming groups as a user's groups and as a group's
+// subgroups.
+type groupUse struct {
+	// self is the group whose subgroups are checked; "" for a user's groups.
+	self string
+	// asWhat completes "would silently ignore it".
+	asWhat string
+	// fixedTitle and fixedDetail (with the keys for %s) refuse a group that is not toggleable.
+	fixedTitle, fixedDetail string
+}
+
+func checkGroupKeys(ctx context.Context, client *octoprint.Client, plan *planRegistry, attr path.Path, set types.Set, use groupUse) diag.Diagnostics {
+	want, diags := knownStrings(ctx, set)
+	if len(want) == 0 || diags.HasError() {
+		return diags
+	}
+	all, err := client.ListGroups(ctx)
+	if err != nil {
+		diags.AddAttributeError(attr, "Error reading OctoPrint groups", "Could not check the groups: "+err.Error())
+		return diags
+	}
+	var unknown, fixed, valid []string
+	for _, g := range all {
+		if g.Toggleable && g.Key != use.self {
+			valid = append(valid, g.Key)
+		}
+	}
+	for _, key := range want {
+		switch g := octoprint.FindGroup(all, key); {
+		case use.self != "" && key == use.self:
+			diags.AddAttributeError(attr, "OctoPrint group cannot contain itself",
+				fmt.Sprintf("Group %q lists itself as a subgroup.", key))
+		case g == nil && !plan.plansToCreate(kindGroup, key):
+			unknown = append(unknown, key)
+		case g != nil && !g.Toggleable:
+			fixed = append(fixed, key)
+		}
+	}
+	if len(unknown) > 0 {
+		diags.AddAttributeError(attr, "Unknown OctoPrint group",
+			fmt.Sprintf("OctoPrint has no group %s and would silently ignore it%s.%s Groups that can be named here: %s. "+
+				"A group managed in this configuration must be referenced (e.g. `octoprint_group.operators.key`), so that it is created first.",
+				quoteAll(unknown), use.asWhat, groupKeyHint(unknown, all), quoteAll(valid)))
+	}
+	if len(fixed) > 0 {
+		diags.AddAttributeError(attr, use.fixedTitle,
+			fmt.Sprintf(use.fixedDetail+" Groups that can be named here: %s.", quoteAll(fixed), quoteAll(valid)))
+	}
+	return diags
+}
+
+// checkUserExists refuses a user name that the server does not know and this command
+// does not plan to create: settings and keys of such a user would fail at apply.
+func checkUserExists(ctx context.Context, client *octoprint.Client, plan *planRegistry, attr path.Path, name types.String) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if name.IsUnknown() || name.IsNull() || plan.plansToCreate(kindUser, name.ValueString()) {
+		return diags
+	}
+	_, err := client.GetUser(ctx, name.ValueString())
+	switch {
+	case errors.Is(err, octoprint.ErrNotFound):
+		diags.AddAttributeError(attr, "OctoPrint user not found",
+			fmt.Sprintf("The server has no user named %q (names are case-sensitive), and no user of that name is planned before this resource. "+
+				"A user managed in this configuration must be referenced (e.g. `octoprint_user.alice.name`), so that it is created first.",
+				name.ValueString()))
+	case err != nil:
+		diags.AddAttributeError(attr, "Error reading OctoPrint user", fmt.Sprintf("Could not check user %q: %s", name.ValueString(), err))
+	}
+	return diags
+}
+
+// groupKeyHint suggests the server's keys that differ from unknown ones only in case
+// (keys are case-sensitive; OctoPrint's own are lower case).
+func groupKeyHint(unknown []string, all []octoprint.Group) string {
+	var meant []string
+	for _, key := range unknown {
+		for _, g := range all {
+			if strings.EqualFold(g.Key, key) {
+				meant = append(meant, g.Key)
+			}
+		}
+	}
+	if len(meant) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" Did you mean %s?", quoteAll(meant))
+}
+
+// checkPermissions refuses permission keys that OctoPrint does not know and would
+// silently drop from a user.
+func checkPermissions(ctx context.Context, client *octoprint.Client, attr path.Path, permissions types.Set) diag.Diagnostics {
+	want, diags := knownStrings(ctx, permissions)
+	if len(want) == 0 || diags.HasError() {
+		return diags
+	}
+	all, err := client.ListPermissions(ctx)
+	if err != nil {
+		diags.AddAttributeError(attr, "Error reading OctoPrint permissions", "Could not check the permissions: "+err.Error())
+		return diags
+	}
+	keys := make([]string, 0, len(all))
+	for _, p := range all {
+		keys = append(keys, p.Key)
+	}
+	var unknown, meant []string
+	for _, key := range want {
+		if !slices.Contains(keys, key) {
+			unknown = append(unknown, key)
+			if upper := strings.ToUpper(key); slices.Contains(keys, upper) {
+				meant = append(meant, upper)
+			}
+		}
+	}
+	if len(unknown) > 0 {
+		hint := ""
+		if len(meant) > 0 {
+			hint = fmt.Sprintf(" Did you mean %s?", quoteAll(meant))
+		}
+		slices.Sort(keys)
+		diags.AddAttributeError(attr, "Unknown OctoPrint permission",
+			fmt.Sprintf("OctoPrint has no permission %s and would silently ignore it.%s Permission keys are upper case; this server knows: %s.",
+				quoteAll(unknown), hint, quoteAll(keys)))
+	}
+	return diags
+}

@@ -1,0 +1,68 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
+)
+
+// providerData is what a configured provider hands to its resources and data sources.
+type providerData struct {
+	client *octoprint.Client
+	// plan is what this command plans, shared by every resource of the configuration.
+	plan *planRegistry
+}
+
+// resourceBase is embedded by every resource: it receives the configured client and
+// the plan-time registry.
+type resourceBase struct {
+	client *octoprint.Client
+	plan   *planRegistry
+}
+
+func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if data := providerDataFrom(req.ProviderData, &resp.Diagnostics); data != nil {
+		b.client, b.plan = data.client, data.plan
+	}
+}
+
+// dataSourceBase is embedded by every data source: it receives the configured client.
+type dataSourceBase struct {
+	client *octoprint.Client
+}
+
+func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if data := providerDataFrom(req.ProviderData, &resp.Diagnostics); data != nil {
+		b.client = data.client
+	}
+}
+
+// configured tells whether the provider is configured. It is not while its
+// configuration is unknown at plan time: a data source then cannot be read.
+func (b *dataSourceBase) configured(diags *diag.Diagnostics) bool {
+	if b.client == nil {
+		diags.AddError("OctoPrint provider not configured",
+			"The provider's configuration (url, api_key) is not known yet, so OctoPrint cannot be read. "+
+				"Give the provider values known at plan time, or apply the resources they depend on first (-target).")
+	}
+	return b.client != nil
+}
+
+// providerDataFrom returns the provider's data, nil while the provider is not
+// configured (early in plan, or when its configuration is unknown).
+func providerDataFrom(data any, diags *diag.Diagnostics) *providerData {
+	if data == nil {
+		return nil
+	}
+	pd, ok := data.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", data))
+		return nil
+	}
+	return pd
+}
