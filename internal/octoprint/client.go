@@ -16,6 +16,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 // maxResponseBytes bounds what the client reads of one answer: OctoPrint's largest
@@ -82,12 +84,32 @@ type server struct {
 
 var servers sync.Map
 
-func serverFor(url string) *server {
-	if s, ok := servers.Load(url); ok {
+// serverFor returns what the clients of the server at base share, keyed by the server
+// itself rather than the spelling of its URL.
+func serverFor(base *url.URL) *server {
+	key := serverKey(base)
+	if s, ok := servers.Load(key); ok {
 		return s.(*server) //nolint:forcetypeassert // only *server is stored
 	}
-	s, _ := servers.LoadOrStore(url, newServer(url))
+	s, _ := servers.LoadOrStore(key, newServer(key))
 	return s.(*server) //nolint:forcetypeassert // only *server is stored
+}
+
+// serverKey names the server a base URL points at: scheme and host in lower case (both
+// are case-insensitive), no default port, and no user information. Two provider blocks
+// that spell one server's URL differently then share its write lock.
+func serverKey(base *url.URL) string {
+	scheme, host, port := strings.ToLower(base.Scheme), strings.ToLower(base.Hostname()), base.Port()
+	if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
+		port = ""
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]" // IPv6
+	}
+	if port != "" {
+		host += ":" + port
+	}
+	return scheme + "://" + host + base.EscapedPath()
 }
 
 func newServer(url string) *server {
@@ -100,8 +122,13 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(cfg.APIKey) == "" {
-		return nil, errors.New("the API key is empty")
+	if err := CheckAPIKey(cfg.APIKey); err != nil {
+		return nil, err
+	}
+	for name, value := range cfg.Headers {
+		if err := CheckHeader(name, value); err != nil {
+			return nil, err
+		}
 	}
 	transport := cfg.Transport
 	if transport == nil {
@@ -124,7 +151,7 @@ func New(cfg Config) (*Client, error) {
 		headers:   cfg.Headers,
 		http:      newRetryingClient(transport, cfg),
 		logger:    cfg.Logger,
-		server:    serverFor(base.String()),
+		server:    serverFor(base),
 	}, nil
 }
 
@@ -139,10 +166,13 @@ func ParseURL(raw string) (*url.URL, error) {
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
 		return nil, fmt.Errorf("the URL %q must start with http:// or https://", shown)
-	case u.Host == "":
-		return nil, fmt.Errorf("the URL %q has no host", shown)
+	case u.Hostname() == "":
+		return nil, fmt.Errorf("the URL %q has no host (Go would send its requests to this machine)", shown)
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || u.RawFragment != "":
 		return nil, fmt.Errorf("the URL %q must not have a query or fragment", shown)
+	case strings.HasSuffix(strings.TrimSuffix(u.Path, "/"), "/api"):
+		return nil, fmt.Errorf("the URL %q ends in /api: give the server's base URL, as the browser shows it (%s), and the client adds the API's paths itself",
+			shown, strings.TrimSuffix(strings.TrimSuffix(shown, "/"), "/api")+"/")
 	}
 	if !strings.HasSuffix(u.Path, "/") {
 		u.Path += "/"
@@ -163,6 +193,33 @@ func newTLSConfig(insecure bool, caPEM string) (*tls.Config, error) {
 		cfg.RootCAs = pool
 	}
 	return cfg, nil
+}
+
+// CheckAPIKey says what is wrong with an API key, nil when nothing is. OctoPrint's keys
+// are printable ASCII without spaces; white space around one is a copy-and-paste slip
+// that OctoPrint would answer with 403 on every call.
+func CheckAPIKey(key string) error {
+	switch {
+	case strings.TrimSpace(key) == "":
+		return errors.New("the API key is empty")
+	case strings.TrimSpace(key) != key:
+		return errors.New("the API key starts or ends with white space (a line break copied with it?)")
+	case !httpguts.ValidHeaderFieldValue(key):
+		return errors.New("the API key holds a control character, which no HTTP header may carry")
+	}
+	return nil
+}
+
+// CheckHeader says what is wrong with an extra header, nil when nothing is: a name that
+// is not an HTTP token, or a value with a line break or another control character.
+func CheckHeader(name, value string) error {
+	switch {
+	case !httpguts.ValidHeaderFieldName(name):
+		return fmt.Errorf("%q is not a valid HTTP header name: use letters, digits and !#$%%&'*+-.^_`|~ only", name)
+	case !httpguts.ValidHeaderFieldValue(value):
+		return fmt.Errorf("the value of header %q holds a line break or another control character, which no HTTP header may carry", name)
+	}
+	return nil
 }
 
 // UsesAPIKey tells whether key is the one this client authenticates with.
@@ -302,6 +359,9 @@ func (c *Client) send(ctx context.Context, method, path string, body any) (reply
 	req = req.WithContext(reqCtx)
 	start := time.Now()
 	resp, err := c.http.Do(req)
+	if errors.Is(err, http.ErrSchemeMismatch) {
+		err = fmt.Errorf("%w: the server speaks plain HTTP, not HTTPS; start the URL with http://", err)
+	}
 	if err != nil {
 		c.log(ctx, req, payload, nil, nil, time.Since(start), err)
 		return reply{}, fmt.Errorf("%s %s (%s): %w", method, req.URL.Redacted(), tries(st.attempts), err)

@@ -13,6 +13,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -132,11 +133,25 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"unparsable", Config{URL: "http://[::1", APIKey: "k"}, "is not valid"},
 		{"empty API key", Config{URL: "http://octopi.local", APIKey: ""}, "API key is empty"},
 		{"blank API key", Config{URL: "http://octopi.local", APIKey: " \t"}, "API key is empty"},
+		{"API key with a line break", Config{URL: "http://octopi.local", APIKey: "k\n"}, "white space (a line break"},
+		{"API key with a space inside", Config{URL: "http://octopi.local", APIKey: "k k"}, ""},
+		{"API key with a control character", Config{URL: "http://octopi.local", APIKey: "k\x00k"}, "control character"},
+		{"empty host with a port", Config{URL: "http://:5000", APIKey: "k"}, "has no host"},
+		{"API path", Config{URL: "http://octopi.local/api/", APIKey: "k"}, `ends in /api: give the server's base URL, as the browser shows it (http://octopi.local/)`},
+		{"API path behind a prefix", Config{URL: "https://farm.example/printer1/api", APIKey: "k"}, "(https://farm.example/printer1/)"},
+		{"header name with a space", Config{URL: "http://octopi.local", APIKey: "k", Headers: map[string]string{"X Auth": "v"}}, `"X Auth" is not a valid HTTP header name`},
+		{"header value with a line break", Config{URL: "http://octopi.local", APIKey: "k", Headers: map[string]string{"X-Auth": "v\r\nX-Evil: 1"}}, `header "X-Auth" holds a line break`},
 		{"garbage CA", Config{URL: "https://octopi.local", APIKey: "k", CACertificatePEM: "not a certificate"}, "no PEM-encoded certificate"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, err := New(tt.cfg)
+			if tt.want == "" { // accepted: OctoPrint decides
+				if err != nil || c == nil {
+					t.Errorf("New = %v, %v; want a client", c, err)
+				}
+				return
+			}
 			assertErrContains(t, err, tt.want)
 			if c != nil {
 				t.Errorf("New returned a client %v along with the error", c)
@@ -507,4 +522,18 @@ func TestWriteWaitHonoursContext(t *testing.T) {
 	if n := len(f.requests()); n != 1 {
 		t.Errorf("server received %d requests, want only the hung one", n)
 	}
+}
+
+// HTTPS spoken to a plain-HTTP server fails at once, saying so, instead of being retried
+// like a server that is down.
+func TestHTTPSToPlainHTTPIsNotRetried(t *testing.T) {
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { requests.Add(1) }))
+	t.Cleanup(srv.Close)
+	c := newClient(t, strings.Replace(srv.URL, "http://", "https://", 1), func(c *Config) {
+		c.Retries, c.RetryWaitMin, c.RetryWaitMax = 5, time.Millisecond, time.Millisecond
+	})
+	_, err := c.Version(context.Background())
+	assertErrContains(t, err, "the server speaks plain HTTP, not HTTPS; start the URL with http://")
+	assertErrContains(t, err, "(1 try)")
 }

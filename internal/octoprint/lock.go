@@ -46,7 +46,7 @@ var lockDir = func() string {
 	return filepath.Join(cache, "terraform-provider-octoprint", "locks")
 }
 
-func newMachineLock(serverURL string) *machineLock {
+func newMachineLock(serverKey string) *machineLock {
 	dir := lockDir()
 	if dir == "" || os.MkdirAll(dir, 0o700) != nil {
 		return nil
@@ -54,7 +54,7 @@ func newMachineLock(serverURL string) *machineLock {
 	if info, err := os.Lstat(dir); err != nil || !info.IsDir() {
 		return nil
 	}
-	sum := sha256.Sum256([]byte(serverURL))
+	sum := sha256.Sum256([]byte(serverKey))
 	return &machineLock{file: flock.New(filepath.Join(dir, hex.EncodeToString(sum[:12])+".lock"))}
 }
 

@@ -13,7 +13,7 @@ import (
 func TestWriteWaitsForOtherProcesses(t *testing.T) {
 	f := newFake(t, answer(200, `{}`))
 	c := newClient(t, f.URL)
-	other := newMachineLock(c.baseURL.String())
+	other := newMachineLock(serverKey(c.baseURL))
 	if other == nil {
 		t.Fatal("no lock file could be made")
 	}

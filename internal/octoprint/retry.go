@@ -120,7 +120,7 @@ func (st *retryState) abandoned() error {
 }
 
 // retryPolicy retries what a restarting server answers: refused or reset connections
-// (not TLS or URL errors), 502/503/504 from a proxy in front, and what OctoPrint's
+// (not TLS or URL errors, nor HTTPS spoken to a plain-HTTP server), 502/503/504 from a proxy in front, and what OctoPrint's
 // start-up stand-in answers while the real server loads: 404 to reads and 501 to writes,
 // as HTML (OctoPrint's own errors are JSON).
 func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, error) {
@@ -131,6 +131,9 @@ func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, err
 	}
 	if err := st.abandoned(); err != nil {
 		return false, err
+	}
+	if errors.Is(err, http.ErrSchemeMismatch) {
+		return false, nil // https to a plain-HTTP server: trying again cannot help
 	}
 	if err != nil {
 		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)

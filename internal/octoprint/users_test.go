@@ -377,4 +377,33 @@ func TestWriteLockIsPerServer(t *testing.T) {
 	if a1.server == b.server {
 		t.Error("clients of two servers share the write lock")
 	}
+	// Scheme and host are case-insensitive, and the default port is the same server.
+	for _, spelling := range []string{"HTTP://LOCK-A.example/octoprint", "http://lock-a.EXAMPLE:80/octoprint/"} {
+		if newClient(t, spelling).server != a1.server {
+			t.Errorf("%s does not share the write lock of %s", spelling, "http://lock-a.example/octoprint")
+		}
+	}
+	for _, other := range []string{"http://lock-a.example:8080/octoprint", "https://lock-a.example/octoprint", "http://lock-a.example/OctoPrint"} {
+		if newClient(t, other).server == a1.server {
+			t.Errorf("%s shares the write lock of another server", other)
+		}
+	}
+}
+
+func TestServerKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://Printer.Local/":              "http://printer.local/",
+		"https://printer.local:443/op/":      "https://printer.local/op/",
+		"https://printer.local:80/":          "https://printer.local:80/",
+		"http://user:pw@printer.local:5000/": "http://printer.local:5000/",
+		"http://[::1]:5000/":                 "http://[::1]:5000/",
+	} {
+		u, err := ParseURL(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := serverKey(u); got != want {
+			t.Errorf("serverKey(%s) = %s, want %s", in, got, want)
+		}
+	}
 }

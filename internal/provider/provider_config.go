@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -67,11 +68,14 @@ func (m providerModel) clientConfig(ctx context.Context, version string) (octopr
 			"The provider needs the base URL of the OctoPrint server. Set `url` in the provider block or the "+EnvURL+" environment variable.")
 	} else if _, err := octoprint.ParseURL(cfg.URL); err != nil {
 		diags.AddAttributeError(path.Root("url"), "Invalid OctoPrint URL",
-			fmt.Sprintf("%s. Set `url` (or %s) to the server's base URL, e.g. http://octopi.local.", err, EnvURL))
+			fmt.Sprintf("%s%s. Set `url` (or %s) to the server's base URL, e.g. http://octopi.local.", capitalize(err.Error()), fromEnv(m.URL, EnvURL), EnvURL))
 	}
 	if cfg.APIKey == "" {
 		diags.AddAttributeError(path.Root("api_key"), "Missing OctoPrint API key",
 			"The provider needs the API key of an OctoPrint admin. Set `api_key` in the provider block or the "+EnvAPIKey+" environment variable.")
+	} else if err := octoprint.CheckAPIKey(cfg.APIKey); err != nil {
+		diags.AddAttributeError(path.Root("api_key"), "Invalid OctoPrint API key",
+			fmt.Sprintf("%s%s.", capitalize(err.Error()), fromEnv(m.APIKey, EnvAPIKey)))
 	}
 
 	switch {
@@ -94,7 +98,27 @@ func (m providerModel) clientConfig(ctx context.Context, version string) (octopr
 	if !m.Headers.IsNull() {
 		diags.Append(m.Headers.ElementsAs(ctx, &cfg.Headers, false)...)
 	}
+	for name, value := range cfg.Headers {
+		if err := octoprint.CheckHeader(name, value); err != nil {
+			diags.AddAttributeError(path.Root("headers").AtMapKey(name), "Invalid HTTP header", capitalize(err.Error())+".")
+		}
+	}
 	return cfg, diags
+}
+
+// fromEnv says where a value came from when the attribute was not set: the variable.
+func fromEnv(v types.String, env string) string {
+	if v.IsNull() {
+		return fmt.Sprintf(" (the value comes from the %s environment variable)", env)
+	}
+	return ""
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // stringOrEnv returns the attribute's value, or the environment variable when it is not set.

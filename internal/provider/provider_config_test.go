@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
@@ -52,6 +53,13 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 			fmt.Sprintf(`(?s)403.*%s.*lacks\s+admin\s+rights.*admins\s+group`, regexp.QuoteMeta(operator))},
 		{"unreachable server", "url = \"http://127.0.0.1:9\"\nmax_retries = 1", `(?s)Error reading OctoPrint users.*2 tries.*connection refused`},
 		{"negative retries", `max_retries = -1`, `(?s)max_retries.*between 0 and 100`},
+		{"url without host", `url = "http://:5000"`, `(?s)Invalid OctoPrint URL.*has no host`},
+		{"url of the API", `url = "http://127.0.0.1:5000/api/"`, `(?s)Invalid OctoPrint URL.*ends in /api.*\(http://127.0.0.1:5000/\)`},
+		{"https to plain http", fmt.Sprintf("url = %q", strings.Replace(testURL(), "http://", "https://", 1)),
+			`(?s)speaks plain HTTP, not HTTPS; start the URL with http://`},
+		{"api key with a line break", `api_key = "0123456789abcdef\n"`, `(?s)Invalid OctoPrint API key.*white\s+space`},
+		{"header name", `headers = { "X Proxy Auth" = "v" }`, `(?s)Invalid HTTP header.*"X Proxy Auth" is not a valid HTTP header name`},
+		{"header value", `headers = { "X-Proxy-Auth" = "a\nb" }`, `(?s)Invalid HTTP header.*"X-Proxy-Auth" holds a line break`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -64,6 +72,19 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 			})
 		})
 	}
+}
+
+// A value from the environment that the provider refuses is named with its variable.
+func TestAccProvider_invalidEnvironment(t *testing.T) {
+	skipUnlessAcceptance(t)
+	t.Setenv(EnvAPIKey, os.Getenv(EnvAPIKey)+"\n")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      readUsersWith(""),
+			ExpectError: regexp.MustCompile(`(?s)Invalid OctoPrint API key.*white\s+space.*comes\s+from\s+the\s+OCTOPRINT_API_KEY\s+environment\s+variable`),
+		}},
+	})
 }
 
 func TestAccProvider_fullConfiguration(t *testing.T) {
