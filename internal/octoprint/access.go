@@ -55,6 +55,12 @@ func (c *Client) ListPermissions(ctx context.Context) ([]Permission, error) {
 	return slices.Clone(permissions), err
 }
 
+// Caller returns the caller as the client first saw it: which user the provider acts
+// as does not change within a command, and checks of every resource ask for it.
+func (c *Client) Caller(ctx context.Context) (*CurrentUser, error) {
+	return c.caller.get(ctx, 0, c.CurrentUser)
+}
+
 // CurrentUser returns the caller: the user the API key belongs to.
 func (c *Client) CurrentUser(ctx context.Context) (*CurrentUser, error) {
 	var u CurrentUser
@@ -71,4 +77,76 @@ func (c *Client) Version(ctx context.Context) (*Version, error) {
 		return nil, err
 	}
 	return &v, nil
+}
+
+// EffectivePermissions returns what a user with these groups and own permissions holds,
+// as OctoPrint computes it: its own permissions, and those of each group and of its
+// subgroups at any depth. A cycle of subgroups is followed once.
+func EffectivePermissions(groups []Group, userGroups, userPermissions []string) []string {
+	held := map[string]bool{}
+	for _, p := range userPermissions {
+		held[p] = true
+	}
+	visited := map[string]bool{}
+	var visit func(key string)
+	visit = func(key string) {
+		if visited[key] {
+			return
+		}
+		visited[key] = true
+		g := FindGroup(groups, key)
+		if g == nil {
+			return
+		}
+		for _, p := range g.Permissions {
+			held[p] = true
+		}
+		for _, sub := range g.Subgroups {
+			visit(sub)
+		}
+	}
+	for _, key := range userGroups {
+		visit(key)
+	}
+	out := make([]string, 0, len(held))
+	for p := range held {
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// SubgroupCycle returns a cycle of subgroups through the group, such as [a b a], or nil
+// when there is none. OctoPrint 1.11 saves a cycle, then fails every later listing of
+// the groups (a RecursionError) until its file is edited by hand; 2.0 refuses it.
+func SubgroupCycle(groups []Group, key string) []string {
+	var path []string
+	onPath := map[string]bool{}
+	done := map[string]bool{}
+	var walk func(k string) bool
+	walk = func(k string) bool {
+		path = append(path, k)
+		if len(path) > 1 && k == key {
+			return true
+		}
+		if onPath[k] || done[k] {
+			path = path[:len(path)-1]
+			return false
+		}
+		onPath[k] = true
+		if g := FindGroup(groups, k); g != nil {
+			for _, sub := range g.Subgroups {
+				if walk(sub) {
+					return true
+				}
+			}
+		}
+		onPath[k], done[k] = false, true
+		path = path[:len(path)-1]
+		return false
+	}
+	if walk(key) {
+		return path
+	}
+	return nil
 }

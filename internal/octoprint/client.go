@@ -64,6 +64,7 @@ type Client struct {
 	users       snapshot[[]User]
 	groups      snapshot[[]Group]
 	permissions snapshot[[]Permission]
+	caller      snapshot[*CurrentUser]
 }
 
 // server is what every client of one OctoPrint server in this process shares (a

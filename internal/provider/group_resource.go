@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -134,11 +135,7 @@ func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	}
 	if req.Plan.Raw.IsNull() {
-		if !state.Removable.ValueBool() {
-			resp.Diagnostics.AddWarning("OctoPrint built-in group is not deleted",
-				fmt.Sprintf("OctoPrint cannot delete its built-in group %q: destroying it only removes it from state and leaves it on the server as it is.",
-					state.Key.ValueString()))
-		}
+		resp.Diagnostics.Append(r.checkDestroy(ctx, state)...)
 		return
 	}
 	var plan groupResourceModel
@@ -157,6 +154,7 @@ func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if !plan.Key.IsUnknown() && creating {
 		r.plan.planCreate(kindGroup, key)
 	}
+	resp.Diagnostics.Append(r.register(ctx, plan)...)
 
 	switch {
 	case creating:
@@ -190,7 +188,80 @@ func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		if key == guestsGroup {
 			resp.Diagnostics.Append(checkGuestsRights(ctx, r.client, plan)...)
 		}
+		if !plan.Key.IsUnknown() && !resp.Diagnostics.HasError() {
+			resp.Diagnostics.Append(checkNoSubgroupCycle(ctx, r.client, r.plan, path.Root("subgroups"), key)...)
+		}
+		if !creating && !resp.Diagnostics.HasError() {
+			resp.Diagnostics.Append(r.checkKeepsCaller(ctx, path.Root("permissions"), fmt.Sprintf("Once group %q has these permissions and subgroups", key))...)
+		}
 	}
+}
+
+// register claims the group for this resource, and records its planned rights and the
+// subgroups it names.
+func (r *groupResource) register(ctx context.Context, plan groupResourceModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if plan.Key.IsUnknown() {
+		return diags
+	}
+	key := plan.Key.ValueString()
+	if !r.plan.manage(kindGroup, key) {
+		diags.AddAttributeError(path.Root("key"), "OctoPrint group managed twice",
+			fmt.Sprintf("Another octoprint_group of this configuration manages group %q too. Two resources for one group would undo "+
+				"each other's changes at every apply: keep one of them.", key))
+	}
+	permissions, d := knownStrings(ctx, plan.Permissions)
+	diags.Append(d...)
+	subgroups, d := knownStrings(ctx, plan.Subgroups)
+	diags.Append(d...)
+	if !plan.Permissions.IsUnknown() && !plan.Subgroups.IsUnknown() {
+		r.plan.planGroup(key, permissions, subgroups)
+	}
+	if gone := r.plan.nameGroups(fmt.Sprintf("group %q", key), subgroups); len(gone) > 0 {
+		diags.AddAttributeError(path.Root("subgroups"), "OctoPrint group destroyed while still named",
+			fmt.Sprintf("This plan destroys group %s (its octoprint_group left the configuration), which group %q still names as a "+
+				"subgroup: OctoPrint would silently drop it, and the next plan would fail. Remove it from `subgroups` too, or keep the group.",
+				quoteAll(gone), key))
+	}
+	return diags
+}
+
+// checkDestroy refuses to destroy a group that a resource of this configuration still
+// names, or that the provider's own user needs for its ADMIN permission. A built-in
+// group is only forgotten, with a warning.
+func (r *groupResource) checkDestroy(ctx context.Context, state groupResourceModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	key := state.Key.ValueString()
+	if !state.Removable.ValueBool() {
+		diags.AddWarning("OctoPrint built-in group is not deleted",
+			fmt.Sprintf("OctoPrint cannot delete its built-in group %q: destroying it only removes it from state and leaves it on the server as it is.", key))
+		return diags
+	}
+	if namedBy := r.plan.destroyGroup(key); len(namedBy) > 0 {
+		diags.AddError("OctoPrint group destroyed while still named",
+			fmt.Sprintf("This plan destroys group %q, which %s of this configuration still name: OctoPrint would silently take them out "+
+				"of it, and the next plan would fail. Remove the group from their `groups` or `subgroups` in the same change, or keep it.",
+				key, strings.Join(namedBy, ", ")))
+		return diags
+	}
+	if r.client != nil {
+		diags.Append(r.checkKeepsCaller(ctx, path.Root("key"), fmt.Sprintf("Once group %q is destroyed", key))...)
+	}
+	return diags
+}
+
+// checkKeepsCaller refuses a change of groups after which the user the provider acts as
+// would lose the ADMIN permission.
+func (r *groupResource) checkKeepsCaller(ctx context.Context, attr path.Path, why string) diag.Diagnostics {
+	name := callerName(ctx, r.client)
+	if name == "" {
+		return nil
+	}
+	me, err := r.client.GetUser(ctx, name)
+	if err != nil {
+		return nil // not a user of the list (the global API key): groups do not make its rights
+	}
+	return checkCallerKeepsAdmin(ctx, r.client, r.plan, attr, name, me.Groups, me.Permissions, why)
 }
 
 // guestsGroup holds every anonymous visitor.
@@ -295,6 +366,9 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 func (r *groupResource) checkedUpdate(ctx context.Context, m groupResourceModel) (octoprint.GroupUpdate, diag.Diagnostics) {
 	diags := checkPermissions(ctx, r.client, path.Root("permissions"), m.Permissions)
 	diags.Append(checkSubgroups(ctx, r.client, nil, path.Root("subgroups"), m.Key.ValueString(), m.Subgroups)...)
+	if !diags.HasError() {
+		diags.Append(checkNoSubgroupCycle(ctx, r.client, r.plan, path.Root("subgroups"), m.Key.ValueString())...)
+	}
 	permissions, d := setStrings(ctx, m.Permissions)
 	diags.Append(d...)
 	subgroups, d := setStrings(ctx, m.Subgroups)

@@ -161,3 +161,50 @@ func checkPermissions(ctx context.Context, client *octoprint.Client, attr path.P
 	}
 	return diags
 }
+
+// checkNoSubgroupCycle refuses subgroups through which the group would reach itself,
+// over any number of groups, planned or on the server.
+func checkNoSubgroupCycle(ctx context.Context, client *octoprint.Client, plan *planRegistry, attr path.Path, key string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	all, err := client.ListGroups(ctx)
+	if err != nil {
+		diags.AddAttributeError(attr, "Error reading OctoPrint groups", "Could not check the subgroups: "+err.Error())
+		return diags
+	}
+	if cycle := octoprint.SubgroupCycle(plan.groupsWithPlan(all), key); cycle != nil {
+		diags.AddAttributeError(attr, "Cycle of OctoPrint subgroups",
+			fmt.Sprintf("Group %q would reach itself through subgroups: %s. OctoPrint 1.11 saves such a cycle and then fails every "+
+				"listing of its groups until its groups file is edited by hand; OctoPrint 2.0 refuses it. Remove one of these subgroups.",
+				key, strings.Join(cycle, " → ")))
+	}
+	return diags
+}
+
+// checkCallerKeepsAdmin refuses to leave the user the provider acts as without the
+// ADMIN permission: every later request would be refused, and no plan could repair it.
+// groups and permissions are what the user would have; the server's groups are taken
+// with this plan's changes laid over them.
+func checkCallerKeepsAdmin(ctx context.Context, client *octoprint.Client, plan *planRegistry, attr path.Path, name string, groups, permissions []string, why string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	all, err := client.ListGroups(ctx)
+	if err != nil {
+		diags.AddAttributeError(attr, "Error reading OctoPrint groups", "Could not check the provider's own rights: "+err.Error())
+		return diags
+	}
+	if !slices.Contains(octoprint.EffectivePermissions(plan.groupsWithPlan(all), groups, permissions), octoprint.PermissionAdmin) {
+		diags.AddAttributeError(attr, "The provider would lock itself out",
+			fmt.Sprintf("The provider acts as user %q, whose key it uses. %s, that user would lose the ADMIN permission: OctoPrint "+
+				"would refuse every later request of the provider, and no plan could repair it. Keep the user in `admins` (or another group "+
+				"with ADMIN), or configure the provider with another admin's key first.", name, why))
+	}
+	return diags
+}
+
+// callerName returns the name of the user the provider acts as, "" when it cannot tell.
+func callerName(ctx context.Context, client *octoprint.Client) string {
+	me, err := client.Caller(ctx)
+	if err != nil {
+		return ""
+	}
+	return me.Name
+}

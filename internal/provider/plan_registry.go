@@ -1,37 +1,71 @@
 package provider
 
 import (
+	"maps"
 	"slices"
 	"sync"
+
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
 )
 
 // planRegistry is what one command (a plan, or the plan an apply makes again) learns
-// of the configuration as it plans each resource. OpenTofu plans a resource after the
-// resources it references, in one provider process per provider configuration, so:
+// of the configuration as it plans each resource, in one provider process per provider
+// configuration. Every resource calls it from ModifyPlan:
 //
-//   - a resource that creates an object (or replaces it) registers it in ModifyPlan, with
-//     planCreate;
-//   - a resource that names an object checks through plansToCreate before it demands
-//     that the object exist on the server. That works when the name is a reference to
-//     the creating resource, which is planned first; a literal name may be checked
-//     before the creator registers, which is why the errors ask for a reference.
+//   - A resource that creates an object (or replaces it) registers it with planCreate. A
+//     resource that names an object accepts it when plansToCreate says so, instead of
+//     demanding that it exist on the server. OpenTofu plans a resource after the
+//     resources it references, so this holds when the name is a reference; a literal name
+//     may be checked before its creator registers, which is why the errors ask for one.
+//   - Every resource claims what it manages with manage: two resources of one
+//     configuration for one object would undo each other at every apply. The second to
+//     be planned is refused.
+//   - A group registers its planned permissions and subgroups with planGroup, and a user
+//     the groups it names with nameGroups; a destroyed group says so with destroyGroup.
+//     Whichever of a group's destroy and a resource still naming it is planned second
+//     sees the other and refuses. The checks of cycles and of the provider's own rights
+//     see the server's groups with every planned group laid over them (groupsWithPlan).
 //
+// Resources are planned concurrently and in an order only references fix, so each check
+// registers before it looks: of two resources that conflict, the later sees the earlier.
 // A nil registry (an unconfigured provider) registers nothing and knows nothing.
 type planRegistry struct {
-	mu      sync.Mutex
-	created map[objectKind][]string
+	mu        sync.Mutex
+	created   map[objectRef]bool
+	managed   map[objectRef]bool
+	groups    map[string]plannedGroup
+	namedBy   map[string][]string // group key -> who names it, e.g. `user "alice"`
+	destroyed map[string]bool     // group keys
 }
 
 // objectKind names what the registry holds.
 type objectKind string
 
 const (
-	kindUser  objectKind = "user"
-	kindGroup objectKind = "group"
+	kindUser        objectKind = "user"
+	kindGroup       objectKind = "group"
+	kindAPIKey      objectKind = "API key of user"
+	kindSettingsKey objectKind = "settings key"
 )
 
+type objectRef struct {
+	kind objectKind
+	id   string
+}
+
+// plannedGroup is what a group's plan says of its rights.
+type plannedGroup struct {
+	permissions, subgroups []string
+}
+
 func newPlanRegistry() *planRegistry {
-	return &planRegistry{created: map[objectKind][]string{}}
+	return &planRegistry{
+		created:   map[objectRef]bool{},
+		managed:   map[objectRef]bool{},
+		groups:    map[string]plannedGroup{},
+		namedBy:   map[string][]string{},
+		destroyed: map[string]bool{},
+	}
 }
 
 // planCreate records that this command creates (or replaces) the object.
@@ -41,9 +75,7 @@ func (r *planRegistry) planCreate(kind objectKind, id string) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if !slices.Contains(r.created[kind], id) {
-		r.created[kind] = append(r.created[kind], id)
-	}
+	r.created[objectRef{kind, id}] = true
 }
 
 // plansToCreate tells whether a resource planned before has registered the object.
@@ -53,5 +85,92 @@ func (r *planRegistry) plansToCreate(kind objectKind, id string) bool {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return slices.Contains(r.created[kind], id)
+	return r.created[objectRef{kind, id}]
+}
+
+// manage claims the object for the resource being planned. It is false when another
+// resource of this configuration claimed it first.
+func (r *planRegistry) manage(kind objectKind, id string) bool {
+	if r == nil {
+		return true
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	ref := objectRef{kind, id}
+	if r.managed[ref] {
+		return false
+	}
+	r.managed[ref] = true
+	return true
+}
+
+// planGroup records a group's planned permissions and subgroups.
+func (r *planRegistry) planGroup(key string, permissions, subgroups []string) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.groups[key] = plannedGroup{permissions: slices.Clone(permissions), subgroups: slices.Clone(subgroups)}
+}
+
+// nameGroups records that who (e.g. `user "alice"`) names the groups, and returns
+// those of them that this command destroys.
+func (r *planRegistry) nameGroups(who string, keys []string) []string {
+	if r == nil {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var destroyed []string
+	for _, key := range keys {
+		if !slices.Contains(r.namedBy[key], who) {
+			r.namedBy[key] = append(r.namedBy[key], who)
+		}
+		if r.destroyed[key] {
+			destroyed = append(destroyed, key)
+		}
+	}
+	return destroyed
+}
+
+// destroyGroup records that this command destroys the group, and returns who names it.
+func (r *planRegistry) destroyGroup(key string) []string {
+	if r == nil {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.destroyed[key] = true
+	return slices.Clone(r.namedBy[key])
+}
+
+// groupsWithPlan returns the server's groups as this command leaves them, as far as it
+// is planned so far: planned permissions and subgroups laid over the server's, planned
+// new groups added and destroyed ones left out.
+func (r *planRegistry) groupsWithPlan(server []octoprint.Group) []octoprint.Group {
+	if r == nil {
+		return server
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]octoprint.Group, 0, len(server)+len(r.groups))
+	seen := map[string]bool{}
+	for _, g := range server {
+		seen[g.Key] = true
+		if r.destroyed[g.Key] {
+			continue
+		}
+		if p, ok := r.groups[g.Key]; ok {
+			g.Permissions, g.Subgroups = p.permissions, p.subgroups
+		}
+		out = append(out, g)
+	}
+	for _, key := range slices.Sorted(maps.Keys(r.groups)) {
+		if !seen[key] && !r.destroyed[key] {
+			p := r.groups[key]
+			out = append(out, octoprint.Group{Key: key, Permissions: p.permissions, Subgroups: p.subgroups, Toggleable: true})
+		}
+	}
+	return out
 }

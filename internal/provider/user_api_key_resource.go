@@ -91,7 +91,18 @@ func (r *userAPIKeyResource) Schema(ctx context.Context, _ resource.SchemaReques
 // ModifyPlan refuses a key for the user whose key the provider uses: generating it
 // would replace the provider's own key, and every later request would fail.
 func (r *userAPIKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.client == nil {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var planned types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("user"), &planned)...)
+	if !planned.IsUnknown() && !r.plan.manage(kindAPIKey, planned.ValueString()) {
+		resp.Diagnostics.AddAttributeError(path.Root("user"), "OctoPrint API key managed twice",
+			fmt.Sprintf("Another octoprint_user_api_key of this configuration manages the API key of user %q too. A user has one API "+
+				"key: each resource would replace the other's at every apply, and one key would always be dead. Keep one of them, "+
+				"and give a second bot a user of its own.", planned.ValueString()))
+	}
+	if r.client == nil {
 		return
 	}
 	if !req.State.Raw.IsNull() {

@@ -162,8 +162,22 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		}
 	}
 
+	name := plan.Name.ValueString()
 	if !plan.Name.IsUnknown() && (creating || !plan.Name.Equal(state.Name)) {
-		r.plan.planCreate(kindUser, plan.Name.ValueString())
+		r.plan.planCreate(kindUser, name)
+	}
+	if !plan.Name.IsUnknown() && !r.plan.manage(kindUser, name) {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "OctoPrint user managed twice",
+			fmt.Sprintf("Another octoprint_user of this configuration manages user %q too. Two resources for one account would undo "+
+				"each other's changes at every apply: keep one of them.", name))
+	}
+	if groups, _ := knownStrings(ctx, plan.Groups); !plan.Name.IsUnknown() {
+		if gone := r.plan.nameGroups(fmt.Sprintf("user %q", name), groups); len(gone) > 0 {
+			resp.Diagnostics.AddAttributeError(path.Root("groups"), "OctoPrint group destroyed while still named",
+				fmt.Sprintf("This plan destroys group %s (its octoprint_group left the configuration), which user %q still names: OctoPrint "+
+					"would silently take the user out of it, and the next plan would fail. Remove it from `groups` too, or keep the group.",
+					quoteAll(gone), name))
+		}
 	}
 
 	if creating && config.Password.IsNull() && config.PasswordWO.IsNull() {
@@ -192,6 +206,34 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if permissionsChange {
 		resp.Diagnostics.Append(checkPermissions(ctx, r.client, path.Root("permissions"), plan.Permissions)...)
 	}
+	if !creating && (groupsChange || permissionsChange || !plan.Active.Equal(state.Active)) && !plan.Name.IsUnknown() && name == callerName(ctx, r.client) {
+		resp.Diagnostics.Append(r.checkKeepsCaller(ctx, plan, state)...)
+	}
+}
+
+// checkKeepsCaller refuses to deactivate or demote the user the provider acts as.
+func (r *userResource) checkKeepsCaller(ctx context.Context, plan, state userResourceModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	name := plan.Name.ValueString()
+	if !plan.Active.IsUnknown() && !plan.Active.ValueBool() {
+		diags.AddAttributeError(path.Root("active"), "The provider would lock itself out",
+			fmt.Sprintf("The provider acts as user %q, whose key it uses: deactivated, that user's key is refused, and so would be every "+
+				"later request of the provider. Configure the provider with another admin's key before deactivating this user.", name))
+		return diags
+	}
+	groups, known := plan.Groups, !plan.Groups.IsUnknown()
+	if !known { // omitted: the server's groups stay
+		groups, known = state.Groups, !state.Groups.IsNull() && !state.Groups.IsUnknown()
+	}
+	groupKeys, d := knownStrings(ctx, groups)
+	diags.Append(d...)
+	permissions, d := knownStrings(ctx, plan.Permissions)
+	diags.Append(d...)
+	if !known || plan.Permissions.IsUnknown() || diags.HasError() {
+		return diags
+	}
+	return append(diags, checkCallerKeepsAdmin(ctx, r.client, r.plan, path.Root("groups"), name, groupKeys, permissions,
+		"With these groups and permissions")...)
 }
 
 // joinsPlannedGroup tells whether any of the groups is created or replaced in this run.

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -98,6 +99,7 @@ func (r *userSettingsResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
+	resp.Diagnostics.Append(r.claimKeys(ctx, req.Plan)...)
 	if req.State.Raw.IsNull() {
 		if r.client != nil {
 			var user types.String
@@ -118,6 +120,32 @@ func (r *userSettingsResource) ModifyPlan(ctx context.Context, req resource.Modi
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("settings"), state.Settings)...)
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("all_settings"), state.AllSettings)...)
 	}
+}
+
+// claimKeys refuses a settings key of a user that another octoprint_user_settings of this
+// configuration manages too: the two would set it in turn at every apply.
+func (r *userSettingsResource) claimKeys(ctx context.Context, plan tfsdk.Plan) diag.Diagnostics {
+	var model userSettingsResourceModel
+	diags := plan.Get(ctx, &model)
+	if diags.HasError() || model.User.IsUnknown() || model.Settings.IsUnknown() {
+		return diags
+	}
+	keys, err := settingsObject([]byte(model.Settings.ValueString()))
+	if err != nil {
+		return diags // the validators say what is wrong
+	}
+	var twice []string
+	for _, key := range slices.Sorted(maps.Keys(keys)) {
+		if !r.plan.manage(kindSettingsKey, model.User.ValueString()+"\x00"+key) {
+			twice = append(twice, key)
+		}
+	}
+	if len(twice) > 0 {
+		diags.AddAttributeError(path.Root("settings"), "OctoPrint user settings managed twice",
+			fmt.Sprintf("Another octoprint_user_settings of this configuration manages the settings key %s of user %q too: the two would "+
+				"set it in turn at every apply. Manage each key of a user in one resource.", quoteAll(twice), model.User.ValueString()))
+	}
+	return diags
 }
 
 func (r *userSettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
