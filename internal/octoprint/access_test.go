@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -132,5 +133,59 @@ func TestNotJSON(t *testing.T) {
 			_, err := newClient(t, f.URL).Version(context.Background())
 			assertErrContains(t, err, "not the JSON", tt.ctype, "GET /api/version")
 		})
+	}
+}
+
+func TestEffectivePermissions(t *testing.T) {
+	groups := []Group{
+		{Key: "admins", Permissions: []string{"ADMIN"}},
+		{Key: "ops", Permissions: []string{"PRINT"}, Subgroups: []string{"viewers"}},
+		{Key: "viewers", Permissions: []string{"WEBCAM"}, Subgroups: []string{"ops"}}, // a cycle is followed once
+		{Key: "deep", Subgroups: []string{"ops", "missing"}},
+	}
+	tests := []struct {
+		name          string
+		groups, perms []string
+		want          []string
+	}{
+		{"own permissions only", nil, []string{"FILES_LIST"}, []string{"FILES_LIST"}},
+		{"a group", []string{"admins"}, nil, []string{"ADMIN"}},
+		{"subgroups at any depth, through a cycle", []string{"deep"}, nil, []string{"PRINT", "WEBCAM"}},
+		{"both, without repeats", []string{"ops", "viewers"}, []string{"PRINT"}, []string{"PRINT", "WEBCAM"}},
+		{"an unknown group gives nothing", []string{"nope"}, nil, []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := EffectivePermissions(groups, tt.groups, tt.perms); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("EffectivePermissions = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSubgroupCycle(t *testing.T) {
+	groups := []Group{
+		{Key: "a", Subgroups: []string{"b"}},
+		{Key: "b", Subgroups: []string{"c", "x"}},
+		{Key: "c", Subgroups: []string{"a"}},
+		{Key: "x", Subgroups: []string{"y"}},
+		{Key: "y", Subgroups: []string{"x"}}, // a cycle that does not pass through a
+		{Key: "self", Subgroups: []string{"self"}},
+		{Key: "tree", Subgroups: []string{"x2", "x3"}},
+		{Key: "x2", Subgroups: []string{"x3"}},
+		{Key: "x3"},
+	}
+	for key, want := range map[string][]string{
+		"a":    {"a", "b", "c", "a"},
+		"c":    {"c", "a", "b", "c"},
+		"self": {"self", "self"},
+		"x":    {"x", "y", "x"},
+		"tree": nil, // a diamond is no cycle
+		"x3":   nil,
+		"none": nil,
+	} {
+		if got := SubgroupCycle(groups, key); !reflect.DeepEqual(got, want) {
+			t.Errorf("SubgroupCycle(%s) = %v, want %v", key, got, want)
+		}
 	}
 }

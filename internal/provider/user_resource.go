@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -144,7 +145,8 @@ func (r *userResource) ConfigValidators(context.Context) []resource.ConfigValida
 // make it change, and checks group and permission keys against the server.
 func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
-		return // destroy
+		resp.Diagnostics.Append(r.checkDestroy(ctx, req.State)...)
+		return
 	}
 	var config, plan userResourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -209,6 +211,24 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if !creating && (groupsChange || permissionsChange || !plan.Active.Equal(state.Active)) && !plan.Name.IsUnknown() && name == callerName(ctx, r.client) {
 		resp.Diagnostics.Append(r.checkKeepsCaller(ctx, plan, state)...)
 	}
+}
+
+// checkDestroy refuses, at plan time, to delete the user the provider acts as, which
+// OctoPrint would refuse at apply, after other changes were made.
+func (r *userResource) checkDestroy(ctx context.Context, state tfsdk.State) diag.Diagnostics {
+	var name types.String
+	diags := state.GetAttribute(ctx, path.Root("name"), &name)
+	if r.client != nil && !diags.HasError() && name.ValueString() == callerName(ctx, r.client) {
+		diags.AddAttributeError(path.Root("name"), "OctoPrint user cannot be deleted", ownUserNotDeleted(name.ValueString()))
+	}
+	return diags
+}
+
+// ownUserNotDeleted explains why the user the provider acts as is not deleted.
+func ownUserNotDeleted(name string) string {
+	return fmt.Sprintf("Could not delete user %q: OctoPrint refuses to delete the user whose API key the provider uses: "+
+		"configure the provider with another admin's key, or stop managing this user without deleting it: "+
+		"a `removed` block with `lifecycle { destroy = false }`, or `terraform state rm`.", name)
 }
 
 // checkKeepsCaller refuses to deactivate or demote the user the provider acts as.
@@ -410,10 +430,7 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	case err == nil, errors.Is(err, octoprint.ErrNotFound):
 		return
 	case errors.Is(err, octoprint.ErrBadRequest):
-		resp.Diagnostics.AddError("Error deleting OctoPrint user", fmt.Sprintf(
-			"Could not delete user %q: %s. OctoPrint refuses to delete the user whose API key the provider uses: "+
-				"configure the provider with another admin's key, or stop managing this user without deleting it: "+
-				"a `removed` block with `lifecycle { destroy = false }`, or `terraform state rm`.", name, err))
+		resp.Diagnostics.AddError("Error deleting OctoPrint user", fmt.Sprintf("%s (%s)", ownUserNotDeleted(name), err))
 	default:
 		resp.Diagnostics.AddError("Error deleting OctoPrint user", fmt.Sprintf("Could not delete user %q: %s", name, err))
 	}

@@ -11,6 +11,7 @@ import (
 	"math/big"
 	"slices"
 	"strconv"
+	"unicode/utf16"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
@@ -185,6 +186,12 @@ func (settingsObjectValidator) ValidateString(_ context.Context, req validator.S
 				"jsonencode({ interface = { language = \"de\" } }), not %s.", jsonKind(raw)))
 		return
 	}
+	if escape := loneSurrogate(raw); escape != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Unicode in OctoPrint user settings",
+			fmt.Sprintf("The settings hold the escape %s, half of a UTF-16 surrogate pair without its other half: no Unicode character. "+
+				"OctoPrint would keep it in memory but fail to write its users file, and then answer every later change of any user "+
+				"with an error until it is restarted, losing what was changed meanwhile.", escape))
+	}
 	// Only the last of duplicate keys would reach OctoPrint: a mistake, not a setting.
 	if key := duplicateKey(raw); key != "" {
 		resp.Diagnostics.AddAttributeError(req.Path, "Duplicate key in OctoPrint user settings",
@@ -256,4 +263,43 @@ func jsonKind(raw []byte) string {
 	default:
 		return "a number"
 	}
+}
+
+// loneSurrogate returns the first \uXXXX escape of valid JSON text that is half of a
+// UTF-16 surrogate pair without its other half, or "". (Go's decoder turns one into
+// U+FFFD without a word; OctoPrint's keeps it, and cannot write it to YAML.)
+func loneSurrogate(raw []byte) string {
+	for i := 0; i < len(raw); i++ {
+		if raw[i] != '\\' { // outside a string, valid JSON holds no backslash
+			continue
+		}
+		if i+1 < len(raw) && raw[i+1] != 'u' {
+			i++ // a one-letter escape, such as \\ or \"
+			continue
+		}
+		r, ok := hexRune(raw, i)
+		switch {
+		case !ok:
+			return ""
+		case utf16.IsSurrogate(r) && r < 0xdc00: // high: a low one must follow
+			if low, ok := hexRune(raw, i+6); ok && low >= 0xdc00 && low <= 0xdfff {
+				i += 11
+				continue
+			}
+			return string(raw[i : i+6])
+		case utf16.IsSurrogate(r): // low, without a high one before it
+			return string(raw[i : i+6])
+		}
+		i += 5
+	}
+	return ""
+}
+
+// hexRune decodes the \uXXXX escape at raw[i:].
+func hexRune(raw []byte, i int) (rune, bool) {
+	if i+6 > len(raw) || raw[i] != '\\' || raw[i+1] != 'u' {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(raw[i+2:i+6]), 16, 16)
+	return rune(v), err == nil
 }

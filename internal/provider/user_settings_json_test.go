@@ -118,3 +118,20 @@ func TestDuplicateKey(t *testing.T) {
 		}
 	}
 }
+
+func TestLoneSurrogate(t *testing.T) {
+	for raw, want := range map[string]string{
+		`{"k":"x\ud800y"}`:                     `\ud800`,
+		`{"k":"x\uDC00"}`:                      `\uDC00`,
+		`{"k":"\ud83d\ude00 fine"}`:            "",
+		`{"k":"\ud83d\u0041"}`:                 `\ud83d`,
+		`{"k":"\\ud800 is text"}`:              "",
+		`{"k":["ok","\u00e9",{"n":"\ud800"}]}`: `\ud800`,
+		`{"k":"end\ud800"}`:                    `\ud800`,
+		`{"😀":"plain UTF-8"}`:                  "",
+	} {
+		if got := loneSurrogate([]byte(raw)); got != want {
+			t.Errorf("loneSurrogate(%s) = %q, want %q", raw, got, want)
+		}
+	}
+}
