@@ -356,11 +356,11 @@ func (c *Client) send(ctx context.Context, method, path string, body any) (reply
 		req.Header.Set("Content-Type", "application/json")
 	}
 
-	reqCtx, st := withRetryState(req.Context())
+	reqCtx, st := withRetryState(req.Context(), req.URL)
 	req = req.WithContext(reqCtx)
 	start := time.Now()
 	resp, err := c.http.Do(req)
-	if errors.Is(err, http.ErrSchemeMismatch) {
+	if err != nil && st.plainHTTP {
 		err = fmt.Errorf("%w: the server speaks plain HTTP, not HTTPS; start the URL with http://", err)
 	}
 	if err != nil {

@@ -2,12 +2,15 @@ package octoprint
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"mime"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -61,6 +64,10 @@ type retryState struct {
 	// through; one that cannot have reached it yet is given up with the caller.
 	caller         context.Context
 	mayHaveArrived bool
+	// url is where the request goes; plainHTTP is set once an https URL turned out to
+	// point at a server that speaks plain HTTP.
+	url       *url.URL
+	plainHTTP bool
 }
 
 type retryStateKey struct{}
@@ -69,8 +76,8 @@ type retryStateKey struct{}
 type callerKey struct{}
 
 // withRetryState gives a request's context its retry state.
-func withRetryState(ctx context.Context) (context.Context, *retryState) {
-	st := &retryState{attempts: 1, caller: ctx}
+func withRetryState(ctx context.Context, u *url.URL) (context.Context, *retryState) {
+	st := &retryState{attempts: 1, caller: ctx, url: u}
 	if caller, ok := ctx.Value(callerKey{}).(context.Context); ok {
 		st.caller = caller
 	}
@@ -132,8 +139,9 @@ func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, err
 	if err := st.abandoned(); err != nil {
 		return false, err
 	}
-	if errors.Is(err, http.ErrSchemeMismatch) {
-		return false, nil // https to a plain-HTTP server: trying again cannot help
+	if err != nil && st != nil && st.url.Scheme == "https" && failedTLS(err) && speaksPlainHTTP(ctx, st.url) {
+		st.plainHTTP = true
+		return false, nil // trying again cannot help
 	}
 	if err != nil {
 		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
@@ -156,4 +164,39 @@ func backoff(minWait, maxWait time.Duration, attempt int, _ *http.Response) time
 		wait = minWait << attempt
 	}
 	return time.Duration(float64(wait) * (0.75 + 0.5*rand.Float64())) //nolint:gosec // jitter, not a secret
+}
+
+// failedTLS tells whether a try failed in the TLS handshake: the server answered it with
+// something that is not TLS, or with nothing at all (a plain-HTTP server such as
+// OctoPrint's waits for the end of a request that never comes).
+func failedTLS(err error) bool {
+	var header tls.RecordHeaderError
+	return errors.Is(err, http.ErrSchemeMismatch) || errors.As(err, &header) ||
+		strings.Contains(err.Error(), "TLS handshake timeout") // net/http's error type is not exported
+}
+
+// speaksPlainHTTP tells whether the server behind an https URL answers plain HTTP on the
+// same port: then the URL's scheme is wrong, and no retry can help.
+func speaksPlainHTTP(ctx context.Context, u *url.URL) bool {
+	plain := *u
+	plain.Scheme, plain.User = "http", nil
+	if plain.Port() == "" {
+		plain.Host = net.JoinHostPort(plain.Hostname(), "443")
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, plain.String(), nil)
+	if err != nil {
+		return false
+	}
+	probe := &http.Client{
+		Transport:     &http.Transport{Proxy: nil, DisableKeepAlives: true},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	resp, err := probe.Do(req)
+	if err != nil {
+		return false
+	}
+	_ = resp.Body.Close()
+	return true
 }

@@ -39,8 +39,8 @@ resource "octoprint_group" %q {
 	cases := []struct {
 		name, config, err string
 	}{
-		{"users", user("a") + user("b"), `(?s)OctoPrint user managed twice.*manages user "` + name + `" too`},
-		{"groups", group("a") + group("b"), `(?s)OctoPrint group managed twice.*manages group "` + name + `" too`},
+		{"users", user("a") + user("b"), `(?s)OctoPrint user managed twice.*manages\s+user\s+"` + name + `"\s+too`},
+		{"groups", group("a") + group("b"), `(?s)OctoPrint group managed twice.*manages\s+group\s+"` + name + `"\s+too`},
 		{"API keys", user("a") + `
 resource "octoprint_user_api_key" "one" {
   user = octoprint_user.a.name
