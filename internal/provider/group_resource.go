@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -47,12 +47,6 @@ type groupResourceModel struct {
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
-// groupKeyPattern is what the provider accepts as a group key: OctoPrint takes any
-// string, but one with "/" cannot be addressed afterwards, and keys are identifiers.
-var groupKeyPattern = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
-
-const groupKeyRule = "letters, digits, `_`, `-` and `.`, not starting with `-` or `.`"
-
 func (r *groupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_group"
 }
@@ -79,10 +73,10 @@ func (r *groupResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"key": schema.StringAttribute{
-				MarkdownDescription: "The group's identifier, which users' `groups` refer to, e.g. `operators`: " + groupKeyRule + ". A new key replaces the group.",
+				MarkdownDescription: "The group's identifier, which users' `groups` refer to, e.g. `operators`: case-sensitive and exact, " +
+					"not empty, `.` or `..`, without white space at either end and without `/`. A new key replaces the group.",
 				Required:            true,
-				Validators: []validator.String{stringvalidator.RegexMatches(groupKeyPattern,
-					"must consist of "+groupKeyRule)},
+				Validators:          []validator.String{groupKeyValidator},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"name": schema.StringAttribute{
@@ -109,6 +103,7 @@ func (r *groupResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				Optional:            true,
 				Computed:            true,
 				ElementType:         types.StringType,
+				Validators:          []validator.Set{setvalidator.ValueStringsAre(groupKeyValidator)},
 				Default:             setdefault.StaticValue(types.SetValueMust(types.StringType, nil)),
 			},
 			"default": schema.BoolAttribute{
@@ -449,9 +444,8 @@ func (r *groupResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 }
 
 func (r *groupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !groupKeyPattern.MatchString(req.ID) {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("The import ID is the group's key, which consists of %s; got %q.", groupKeyRule, req.ID))
+	if problem := groupKeyProblem(req.ID); problem != "" {
+		resp.Diagnostics.AddError("Invalid import ID", "The import ID is the group's key. "+problem)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)

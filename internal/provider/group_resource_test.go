@@ -244,8 +244,9 @@ func TestAccGroup_invalidInput(t *testing.T) {
 			`(?s)cannot be a subgroup.*"guests"`},
 		{"itself as subgroup", groupConfig(key, "G", fmt.Sprintf("permissions = []\nsubgroups = [%q]", key)),
 			`(?s)cannot contain itself`},
-		{"key with slash", groupConfig("a/"+key, "G", "permissions = []"), `(?s)key.*must consist of letters`},
-		{"key with space", groupConfig(key+" ", "G", "permissions = []"), `(?s)key.*must consist of letters`},
+		{"key with slash", groupConfig("a/"+key, "G", "permissions = []"), `(?s)Invalid OctoPrint group key.*contains\s+"/"`},
+		{"key with space", groupConfig(key+" ", "G", "permissions = []"), `(?s)Invalid OctoPrint group key.*white\s+space`},
+		{"subgroup with slash", groupConfig(key, "G", "permissions = []\nsubgroups = [\"a/b\"]"), `(?s)Invalid OctoPrint group key.*contains\s+"/"`},
 		{"empty name", groupConfig(key, "", "permissions = []"), `(?s)name string length must be at least 1`},
 		{"no permissions", groupConfig(key, "G", ""), `(?s)"permissions" is required`},
 		{"built-in", groupConfig("users", "Operator", "permissions = []"), `(?s)built-in\s+groups.*cannot\s+be\s+created.*import`},
@@ -460,4 +461,55 @@ resource "octoprint_group" "outer" {
 // hclList renders strings as an HCL list.
 func hclList(values []string) string {
 	return "[" + quoteAll(values) + "]"
+}
+
+// Group keys follow what OctoPrint accepts: letters beyond ASCII, upper case and spaces
+// inside, named alike by a group and by its members.
+func TestAccGroup_keyOctoPrintAccepts(t *testing.T) {
+	skipUnlessAcceptance(t)
+	key := acctest.RandomWithPrefix("Grüppe Ä")
+	user := acctest.RandomWithPrefix("tf-acc-grüppe")
+	config := fmt.Sprintf(`
+resource "octoprint_group" "test" {
+  key         = %[1]q
+  name        = "Grüppe"
+  permissions = ["PRINT"]
+}
+
+resource "octoprint_user" "member" {
+  name        = %[2]q
+  password_wo = "secret"
+  groups      = [%[1]q]
+  depends_on  = [octoprint_group.test]
+}
+`, key, user)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(*terraform.State) error {
+					u, err := testClient(t).GetUser(context.Background(), user)
+					if err != nil {
+						return err
+					}
+					if !slices.Contains(u.Groups, key) || !slices.Contains(octoprint.EffectivePermissions(mustGroups(t), u.Groups, u.Permissions), "PRINT") {
+						return fmt.Errorf("user %q is not in group %q with its rights: %+v", user, key, u)
+					}
+					return nil
+				},
+			},
+			{ResourceName: "octoprint_group.test", ImportState: true, ImportStateId: key, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
+		},
+		CheckDestroy: checkGroupsGone(t, key),
+	})
+}
+
+func mustGroups(t *testing.T) []octoprint.Group {
+	t.Helper()
+	groups, err := testClient(t).ListGroups(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return groups
 }

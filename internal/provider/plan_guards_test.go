@@ -357,3 +357,23 @@ resource "octoprint_user_settings" "test" {
 		}},
 	})
 }
+
+// Invalid Unicode cannot reach OctoPrint in a name: OpenTofu itself refuses the escape
+// of half a surrogate pair, and Terraform's strings are valid UTF-8. (In settings, JSON
+// text can carry one, and the provider refuses it: TestAccPlan_settingsOctoPrintCannotStore.)
+func TestAccPlan_invalidUnicodeInNames(t *testing.T) {
+	skipUnlessAcceptance(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+resource "octoprint_group" "test" {
+  key         = "x\ud800y"
+  name        = "x\ud800y"
+  permissions = []
+}
+`,
+			ExpectError: regexp.MustCompile(`(?s)Invalid escape sequence`),
+		}},
+	})
+}

@@ -64,7 +64,7 @@ func (r *userAPIKeyResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"user": schema.StringAttribute{
 				MarkdownDescription: "The name of the user the key belongs to, e.g. `octoprint_user.slicer.name`. A new user replaces the key.",
 				Required:            true,
-				Validators:          []validator.String{userNameValidator{}},
+				Validators:          []validator.String{userNameValidator},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"triggers": schema.MapAttribute{

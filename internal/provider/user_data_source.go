@@ -42,7 +42,7 @@ func (d *userDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The user's name: case-sensitive and exact.",
 				Required:            true,
-				Validators:          []validator.String{userNameValidator{}},
+				Validators:          []validator.String{userNameValidator},
 			},
 		},
 	}

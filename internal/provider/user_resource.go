@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -53,6 +54,10 @@ type userResourceModel struct {
 	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 }
 
+// passwordLength refuses an empty password, which OctoPrint would take, and one longer
+// than its hashing library's limit of 4096 characters, which it answers with a 500.
+var passwordLength = stringvalidator.UTF8LengthBetween(1, 4096)
+
 func (r *userResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_user"
 }
@@ -75,14 +80,14 @@ func (r *userResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 				MarkdownDescription: "The login name: case-sensitive and exact. OctoPrint cannot rename users, so a new name replaces the user. " +
 					"It must not be empty, `.` or `..`, start or end with white space, or contain `/`.",
 				Required:      true,
-				Validators:    []validator.String{userNameValidator{}},
+				Validators:    []validator.String{userNameValidator},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"password": schema.StringAttribute{
 				MarkdownDescription: "The password, kept in state (sensitive). Conflicts with `password_wo`; one of them is required to create a user.",
 				Optional:            true,
 				Sensitive:           true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{passwordLength},
 			},
 			"password_wo": schema.StringAttribute{
 				MarkdownDescription: "The password, write-only: sent to OctoPrint on create and whenever `password_wo_version` changes, never stored in state. " +
@@ -90,7 +95,7 @@ func (r *userResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 				Optional:   true,
 				Sensitive:  true,
 				WriteOnly:  true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators: []validator.String{passwordLength},
 			},
 			"password_wo_version": schema.Int64Attribute{
 				MarkdownDescription: "Change this number to send `password_wo` to OctoPrint again, for example to rotate the password.",
@@ -114,6 +119,7 @@ func (r *userResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 				Optional:      true,
 				Computed:      true,
 				ElementType:   types.StringType,
+				Validators:    []validator.Set{setvalidator.ValueStringsAre(groupKeyValidator)},
 				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
 			},
 			"permissions": schema.SetAttribute{

@@ -44,7 +44,7 @@ func (d *userSettingsDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"user": schema.StringAttribute{
 				MarkdownDescription: "The user's name: case-sensitive and exact.",
 				Required:            true,
-				Validators:          []validator.String{userNameValidator{}},
+				Validators:          []validator.String{userNameValidator},
 			},
 			"settings": schema.StringAttribute{
 				MarkdownDescription: "All of the user's settings: a JSON object (`{}` when the user has none), for reading with " +

@@ -68,7 +68,7 @@ func (r *userSettingsResource) Schema(ctx context.Context, _ resource.SchemaRequ
 					"`octoprint_user.alice.name`. The user must exist, or be named by a reference to an `octoprint_user` of this " +
 					"configuration. A new name manages another user's settings (a replacement).",
 				Required:      true,
-				Validators:    []validator.String{userNameValidator{}},
+				Validators:    []validator.String{userNameValidator},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"settings": schema.StringAttribute{
