@@ -24,6 +24,10 @@ import (
 // (the user list of a big farm) is far below it, a misdirected download is not.
 const maxResponseBytes = 32 << 20
 
+// MaxRequestBytes is the largest request body OctoPrint accepts by default
+// (server.maxSize): a larger one it answers with a bare 400 and a reset connection.
+const MaxRequestBytes = 100 << 10
+
 // Config describes one OctoPrint server and how to reach it.
 type Config struct {
 	// URL is the server's base address, e.g. http://octopi.local or https://host/octoprint/.
@@ -332,6 +336,10 @@ func (c *Client) send(ctx context.Context, method, path string, body any) (reply
 		var err error
 		if payload, err = json.Marshal(body); err != nil {
 			return reply{}, fmt.Errorf("encoding the request to %s %s: %w", method, path, err)
+		}
+		if len(payload) > MaxRequestBytes {
+			return reply{}, fmt.Errorf("the request to %s /%s is %d bytes, more than the %d OctoPrint accepts (its server.maxSize): not sent",
+				method, path, len(payload), MaxRequestBytes)
 		}
 	}
 	// path is already escaped; appending it to the base keeps it as built (JoinPath would

@@ -3,6 +3,7 @@ package octoprint
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -405,5 +406,23 @@ func TestServerKey(t *testing.T) {
 		if got := serverKey(u); got != want {
 			t.Errorf("serverKey(%s) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// A body over OctoPrint's limit is not sent: OctoPrint would answer a bare 400 and reset
+// the connection.
+func TestRequestOverOctoPrintsLimitIsNotSent(t *testing.T) {
+	var requests atomic.Int32
+	f := newFake(t, func(w http.ResponseWriter, _ *http.Request) { requests.Add(1); _, _ = w.Write([]byte("{}")) })
+	c := newClient(t, f.URL)
+	fits := map[string]json.RawMessage{"k": json.RawMessage(`"` + strings.Repeat("x", MaxRequestBytes-8) + `"`)}
+	if err := c.SaveUserSettings(context.Background(), "alice", fits); err != nil {
+		t.Fatalf("a body of exactly %d bytes: %v", MaxRequestBytes, err)
+	}
+	tooLarge := map[string]json.RawMessage{"k": json.RawMessage(`"` + strings.Repeat("x", MaxRequestBytes-7) + `"`)}
+	err := c.SaveUserSettings(context.Background(), "alice", tooLarge)
+	assertErrContains(t, err, fmt.Sprintf("is %d bytes, more than the %d OctoPrint accepts", MaxRequestBytes+1, MaxRequestBytes))
+	if n := requests.Load(); n != 1 {
+		t.Errorf("the server saw %d requests, want 1", n)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
@@ -338,23 +339,59 @@ removed {
 	})
 }
 
-// Settings that OctoPrint cannot store are refused at plan time: a lone surrogate would
-// break every later write of users until a restart.
+// Settings that OctoPrint cannot store are refused at plan time: a lone surrogate or a
+// deep nesting would break every later write of users until a restart, and a body over
+// 100 KiB is refused without a reason. Settings at the limits are stored.
 func TestAccPlan_settingsOctoPrintCannotStore(t *testing.T) {
 	skipUnlessAcceptance(t)
-	name := acctest.RandomWithPrefix("tf-acc-unicode")
+	name := acctest.RandomWithPrefix("tf-acc-limits")
 	addUserOutside(t, octoprint.NewUser{Name: name, Password: "secret", Active: true})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+	settings := func(json string) string {
+		return fmt.Sprintf(`
 resource "octoprint_user_settings" "test" {
   user     = %q
-  settings = "{\"note\": \"x\\ud800y\"}"
+  settings = %q
 }
-`, name),
-			ExpectError: regexp.MustCompile(`(?s)Invalid Unicode in OctoPrint user settings.*\\ud800`),
-		}},
+`, name, json)
+	}
+	nested := func(levels int) string { // the settings object is the first level
+		return `{"k":` + strings.Repeat(`{"a":`, levels-2) + "1" + strings.Repeat("}", levels-2) + "}"
+	}
+	sized := func(bytes int) string { return `{"k":"` + strings.Repeat("x", bytes-8) + `"}` }
+	for _, tc := range []struct{ name, json, err string }{
+		{"lone surrogate", `{"note": "x\ud800y"}`, `(?s)Invalid Unicode in OctoPrint user settings.*\\ud800`},
+		{"nested too deeply", nested(maxSettingsDepth + 1), `(?s)OctoPrint user settings nested too deeply.*101\s+levels.*accepts\s+100`},
+		{"too large", sized(octoprint.MaxRequestBytes + 1), `(?s)OctoPrint user settings too large.*102401\s+bytes`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: settings(tc.json), ExpectError: regexp.MustCompile(tc.err)}},
+			})
+		})
+	}
+	t.Run("at the limits", func(t *testing.T) {
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{Config: settings(nested(maxSettingsDepth))},
+				{Config: settings(sized(octoprint.MaxRequestBytes))},
+				{
+					// The server still takes writes of users.
+					Config: settings(`{"k":"done"}`),
+					Check: func(*terraform.State) error {
+						got, err := testClient(t).GetUserSettings(context.Background(), name)
+						if err != nil {
+							return err
+						}
+						if string(got["k"]) != `"done"` {
+							return fmt.Errorf("settings k = %s", got["k"])
+						}
+						return nil
+					},
+				},
+			},
+		})
 	})
 }
 

@@ -14,6 +14,8 @@ import (
 	"unicode/utf16"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
 )
 
 // settingsObject decodes a user's settings: a JSON object, keyed by top-level setting.
@@ -192,6 +194,19 @@ func (settingsObjectValidator) ValidateString(_ context.Context, req validator.S
 				"OctoPrint would keep it in memory but fail to write its users file, and then answer every later change of any user "+
 				"with an error until it is restarted, losing what was changed meanwhile.", escape))
 	}
+	if depth := jsonDepth(object); depth > maxSettingsDepth {
+		resp.Diagnostics.AddAttributeError(req.Path, "OctoPrint user settings nested too deeply",
+			fmt.Sprintf("The settings are nested %d levels deep; the provider accepts %d. OctoPrint cannot save settings nested deeper "+
+				"than about 320 levels (Python's recursion limit): it keeps them in memory, fails to write its users file, and then "+
+				"answers every later change of any user with an error until it is restarted.", depth, maxSettingsDepth))
+	}
+	if settings, err := settingsObject(raw); err == nil {
+		if body, err := json.Marshal(settings); err == nil && len(body) > octoprint.MaxRequestBytes {
+			resp.Diagnostics.AddAttributeError(req.Path, "OctoPrint user settings too large",
+				fmt.Sprintf("The settings take %d bytes as JSON, more than the %d bytes (100 KiB) OctoPrint accepts in one request "+
+					"(its server.maxSize): it would refuse them without a reason.", len(body), octoprint.MaxRequestBytes))
+		}
+	}
 	// Only the last of duplicate keys would reach OctoPrint: a mistake, not a setting.
 	if key := duplicateKey(raw); key != "" {
 		resp.Diagnostics.AddAttributeError(req.Path, "Duplicate key in OctoPrint user settings",
@@ -302,4 +317,26 @@ func hexRune(raw []byte, i int) (rune, bool) {
 	}
 	v, err := strconv.ParseUint(string(raw[i+2:i+6]), 16, 16)
 	return rune(v), err == nil
+}
+
+// maxSettingsDepth bounds how deeply settings nest, the object itself counting as one
+// level: far below where OctoPrint fails (about 320), far above what settings need.
+const maxSettingsDepth = 100
+
+// jsonDepth is how deeply a decoded JSON value nests objects and arrays.
+func jsonDepth(v any) int {
+	deepest := 0
+	switch v := v.(type) {
+	case map[string]any:
+		for _, item := range v {
+			deepest = max(deepest, jsonDepth(item))
+		}
+	case []any:
+		for _, item := range v {
+			deepest = max(deepest, jsonDepth(item))
+		}
+	default:
+		return 0
+	}
+	return deepest + 1
 }

@@ -135,3 +135,21 @@ func TestLoneSurrogate(t *testing.T) {
 		}
 	}
 }
+
+func TestJSONDepth(t *testing.T) {
+	for raw, want := range map[string]int{
+		`1`:                     0,
+		`{}`:                    1,
+		`{"a":1}`:               1,
+		`{"a":{"b":[1,[2]]}}`:   4,
+		`{"a":[],"b":{"c":{}}}`: 3,
+	} {
+		v, err := decodeJSON([]byte(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := jsonDepth(v); got != want {
+			t.Errorf("jsonDepth(%s) = %d, want %d", raw, got, want)
+		}
+	}
+}
