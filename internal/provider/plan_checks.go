@@ -208,3 +208,20 @@ func callerName(ctx context.Context, client *octoprint.Client) string {
 	}
 	return me.Name
 }
+
+// warnIfUserGone warns, when the named user is neither on the server nor planned, that
+// applying will fail. Only a warning: the plan that precedes a destroy must not fail for
+// a user that is already gone.
+func warnIfUserGone(ctx context.Context, client *octoprint.Client, plan *planRegistry, name types.String) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if client == nil || name.IsUnknown() || plan.plansToCreate(kindUser, name.ValueString()) {
+		return diags
+	}
+	if _, err := client.GetUser(ctx, name.ValueString()); errors.Is(err, octoprint.ErrNotFound) {
+		diags.AddAttributeWarning(path.Root("user"), "OctoPrint user is gone",
+			fmt.Sprintf("User %q was deleted outside Terraform, and no resource of this configuration creates it again: applying "+
+				"this change will fail. Create the user again (for example with an octoprint_user that this resource refers to), "+
+				"or remove this resource from the configuration.", name.ValueString()))
+	}
+	return diags
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
@@ -412,5 +413,82 @@ resource "octoprint_group" "test" {
 `,
 			ExpectError: regexp.MustCompile(`(?s)Invalid escape sequence`),
 		}},
+	})
+}
+
+// Settings and a key of a user deleted by hand are already gone: destroying them
+// succeeds, and a plan that keeps them warns that applying would fail; a user created
+// again in the same configuration gets them back.
+func TestAccPlan_userDeletedByHand(t *testing.T) {
+	skipUnlessAcceptance(t)
+	name := acctest.RandomWithPrefix("tf-acc-by-hand")
+	config := fmt.Sprintf(`
+resource "octoprint_user_settings" "test" {
+  user     = %[1]q
+  settings = jsonencode({ interface = { language = "de" } })
+}
+
+resource "octoprint_user_api_key" "test" {
+  user = %[1]q
+}
+`, name)
+	deleteByHand := func(*terraform.State) error { return testClient(t).DeleteUser(context.Background(), name) }
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		PreCheck:                 func() { addUserOutside(t, octoprint.NewUser{Name: name, Password: "secret", Active: true}) },
+		Steps: []resource.TestStep{
+			{Config: config, Check: deleteByHand, ExpectNonEmptyPlan: true},
+			{
+				// The plan warns; applying fails on the missing user, at apply, as it must.
+				Config:      config,
+				ExpectError: regexp.MustCompile(`(?s)no user`),
+			},
+			{Config: config, Destroy: true},
+		},
+		CheckDestroy: func(*terraform.State) error { return checkUserGone(t, name) },
+	})
+}
+
+// The settings and key of a user that the configuration creates again come back with it.
+func TestAccPlan_userDeletedByHandIsCreatedAgain(t *testing.T) {
+	skipUnlessAcceptance(t)
+	name := acctest.RandomWithPrefix("tf-acc-again")
+	config := userConfig(name, `password = "secret"`) + `
+resource "octoprint_user_settings" "test" {
+  user     = octoprint_user.test.name
+  settings = jsonencode({ interface = { language = "de" } })
+}
+
+resource "octoprint_user_api_key" "test" {
+  user = octoprint_user.test.name
+}
+`
+	var key string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkUsersDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: resource.ComposeTestCheckFunc(
+					recordKey(&key),
+					func(*terraform.State) error { return testClient(t).DeleteUser(context.Background(), name) },
+				),
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: preApply(
+					plancheck.ExpectResourceAction(userAddress, plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(settingsAddress, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("octoprint_user_api_key.test", plancheck.ResourceActionDestroyBeforeCreate),
+				),
+				Check: resource.ComposeTestCheckFunc(
+					checkServerSettings(t, name, map[string]string{"interface": `{"language":"de"}`}),
+					func(s *terraform.State) error { return checkKeyOwner(apiKeyIn(s), name, true)(s) },
+					checkKeyDead(&key),
+				),
+			},
+		},
 	})
 }

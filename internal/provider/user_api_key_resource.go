@@ -106,11 +106,19 @@ func (r *userAPIKeyResource) ModifyPlan(ctx context.Context, req resource.Modify
 		return
 	}
 	if !req.State.Raw.IsNull() {
-		// A rotation of a key that the provider uses by now would revoke it.
 		var state, plan userAPIKeyResourceModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-		if !resp.Diagnostics.HasError() && !plan.Triggers.Equal(state.Triggers) {
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		if state.APIKey.ValueString() == "" { // its user was gone at the refresh: a new key
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("api_key"))
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("api_key"), types.StringUnknown())...)
+			resp.Diagnostics.Append(warnIfUserGone(ctx, r.client, r.plan, plan.User)...)
+		}
+		// A rotation of a key that the provider uses by now would revoke it.
+		if !plan.Triggers.Equal(state.Triggers) {
 			resp.Diagnostics.Append(r.checkNotProviderKey(state.User.ValueString(), state.APIKey.ValueString(), "Rotating it would revoke it")...)
 		}
 		return
@@ -193,12 +201,21 @@ func (r *userAPIKeyResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	name := state.User.ValueString()
-	current, err := r.currentKey(ctx, name)
+	user, err := r.client.GetUser(ctx, name)
+	if errors.Is(err, octoprint.ErrNotFound) {
+		// Kept in state without a key: ModifyPlan plans a new one, for the user once it is
+		// back, and a destroy has nothing left to do. (Planned as new instead, the key
+		// would be checked for a user that is gone, and that would stop even a destroy.)
+		tflog.Debug(ctx, "OctoPrint user is gone, and its API key with it", map[string]any{"user": name})
+		state.APIKey = types.StringValue("")
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Error reading OctoPrint API key", fmt.Sprintf("Could not read the API key of user %q: %s", name, err))
 		return
 	}
-	if current != state.APIKey.ValueString() {
+	if current := user.APIKey; current != state.APIKey.ValueString() {
 		tflog.Debug(ctx, "OctoPrint user no longer has the key in state, removing it from state", map[string]any{"user": name})
 		resp.State.RemoveResource(ctx)
 		return

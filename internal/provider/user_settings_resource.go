@@ -111,7 +111,11 @@ func (r *userSettingsResource) ModifyPlan(ctx context.Context, req resource.Modi
 	var plan, state userSettingsResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || plan.Settings.IsUnknown() {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(warnIfUserGone(ctx, r.client, r.plan, plan.User)...)
+	if plan.Settings.IsUnknown() {
 		return
 	}
 	same, diags := plan.Settings.StringSemanticEquals(ctx, state.Settings)
@@ -174,14 +178,20 @@ func (r *userSettingsResource) Read(ctx context.Context, req resource.ReadReques
 	name := state.User.ValueString()
 	// From the shared user list: one request refreshes the settings of a whole farm.
 	user, err := r.client.GetUser(ctx, name)
-	if errors.Is(err, octoprint.ErrNotFound) {
-		tflog.Debug(ctx, "OctoPrint user is gone, removing its settings from state", map[string]any{"name": name})
-		resp.State.RemoveResource(ctx)
-		return
+	var serverSettings json.RawMessage
+	switch {
+	case errors.Is(err, octoprint.ErrNotFound):
+		// Kept in state with every managed key missing: the plan sets them again once the
+		// user is back, and a destroy has nothing left to do. (Planned as new instead, the
+		// settings would be checked for a user that is gone, and that would stop even a destroy.)
+		tflog.Debug(ctx, "OctoPrint user is gone, and its settings with it", map[string]any{"name": name})
+		err = nil
+	case err == nil:
+		serverSettings = user.Settings
 	}
 	var model userSettingsResourceModel
 	if err == nil {
-		model, err = newUserSettingsModel(state, user.Settings)
+		model, err = newUserSettingsModel(state, serverSettings)
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Error reading OctoPrint user settings", fmt.Sprintf("Could not read the settings of user %q: %s", name, err))

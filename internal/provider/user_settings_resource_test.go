@@ -341,8 +341,8 @@ func TestAccUserSettings_invalidInput(t *testing.T) {
 	})
 }
 
-// A user deleted outside Terraform takes its settings with it: the plan recreates both,
-// without an error.
+// A user deleted outside Terraform takes its settings with it: the plan creates the user
+// again and sets its settings again, without an error.
 func TestAccUserSettings_userDeletedOutside(t *testing.T) {
 	skipUnlessAcceptance(t)
 	name := acctest.RandomWithPrefix("tf-acc-settings-gone")
@@ -368,7 +368,7 @@ resource "octoprint_user_settings" "test" {
 				Config: config,
 				ConfigPlanChecks: preApply(
 					plancheck.ExpectResourceAction(userAddress, plancheck.ResourceActionCreate),
-					plancheck.ExpectResourceAction(settingsAddress, plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(settingsAddress, plancheck.ResourceActionUpdate),
 				),
 				Check: checkServerSettings(t, name, map[string]string{"interface": `{"language":"de"}`}),
 			},
