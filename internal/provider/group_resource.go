@@ -149,7 +149,7 @@ func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if !plan.Key.IsUnknown() && creating {
 		r.plan.planCreate(kindGroup, key)
 	}
-	resp.Diagnostics.Append(r.register(ctx, plan)...)
+	resp.Diagnostics.Append(r.register(ctx, plan, req.Private, resp.Private)...)
 
 	switch {
 	case creating:
@@ -194,13 +194,14 @@ func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 
 // register claims the group for this resource, and records its planned rights and the
 // subgroups it names.
-func (r *groupResource) register(ctx context.Context, plan groupResourceModel) diag.Diagnostics {
+func (r *groupResource) register(ctx context.Context, plan groupResourceModel, prior, planned privateState) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if plan.Key.IsUnknown() {
 		return diags
 	}
 	key := plan.Key.ValueString()
-	if !r.plan.manage(kindGroup, key) {
+	taken, diags := r.plan.manage(ctx, prior, planned, kindGroup, key)
+	if len(taken) > 0 {
 		diags.AddAttributeError(path.Root("key"), "OctoPrint group managed twice",
 			fmt.Sprintf("Another octoprint_group of this configuration manages group %q too. Two resources for one group would undo "+
 				"each other's changes at every apply: keep one of them.", key))

@@ -356,7 +356,7 @@ resource "octoprint_user_settings" "test" {
 `, name, json)
 	}
 	nested := func(levels int) string { // the settings object is the first level
-		return `{"k":` + strings.Repeat(`{"a":`, levels-2) + "1" + strings.Repeat("}", levels-2) + "}"
+		return `{"k":` + strings.Repeat(`{"a":`, levels-1) + "1" + strings.Repeat("}", levels-1) + "}"
 	}
 	sized := func(bytes int) string { return `{"k":"` + strings.Repeat("x", bytes-8) + `"}` }
 	for _, tc := range []struct{ name, json, err string }{
@@ -411,7 +411,9 @@ resource "octoprint_group" "test" {
   permissions = []
 }
 `,
-			ExpectError: regexp.MustCompile(`(?s)Invalid escape sequence`),
+			ExpectError: regexp.MustCompile(`(?s)Invalid escape sequence.*Cannot encode character U\+d800 in UTF-8`),
+		}, {
+			Config: "# nothing was created",
 		}},
 	})
 }
@@ -481,7 +483,7 @@ resource "octoprint_user_api_key" "test" {
 				ConfigPlanChecks: preApply(
 					plancheck.ExpectResourceAction(userAddress, plancheck.ResourceActionCreate),
 					plancheck.ExpectResourceAction(settingsAddress, plancheck.ResourceActionUpdate),
-					plancheck.ExpectResourceAction("octoprint_user_api_key.test", plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectResourceAction("octoprint_user_api_key.test", plancheck.ResourceActionUpdate),
 				),
 				Check: resource.ComposeTestCheckFunc(
 					checkServerSettings(t, name, map[string]string{"interface": `{"language":"de"}`}),

@@ -1,9 +1,15 @@
 package provider
 
 import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
 	"maps"
 	"slices"
 	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
 )
@@ -30,6 +36,8 @@ import (
 // registers before it looks: of two resources that conflict, the later sees the earlier.
 // A nil registry (an unconfigured provider) registers nothing and knows nothing.
 type planRegistry struct {
+	// nonce tells this command's claims from those of earlier commands (see manage).
+	nonce     []byte
 	mu        sync.Mutex
 	created   map[objectRef]bool
 	managed   map[objectRef]bool
@@ -59,7 +67,9 @@ type plannedGroup struct {
 }
 
 func newPlanRegistry() *planRegistry {
+	nonce, _ := json.Marshal(rand.Text())
 	return &planRegistry{
+		nonce:     nonce,
 		created:   map[objectRef]bool{},
 		managed:   map[objectRef]bool{},
 		groups:    map[string]plannedGroup{},
@@ -88,20 +98,39 @@ func (r *planRegistry) plansToCreate(kind objectKind, id string) bool {
 	return r.created[objectRef{kind, id}]
 }
 
-// manage claims the object for the resource being planned. It is false when another
-// resource of this configuration claimed it first.
-func (r *planRegistry) manage(kind objectKind, id string) bool {
+// claimedKey marks, in a resource's private state, the command whose registry holds its
+// claims.
+const claimedKey = "claimed"
+
+// privateState is the private state of a plan request or response.
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// manage claims the objects for the resource being planned, and returns those that
+// another resource of this configuration claimed first. OpenTofu plans a replacement
+// twice, the second time as a create that carries the private state of the first: the
+// mark manage leaves there tells the second call that the claims are its own.
+func (r *planRegistry) manage(ctx context.Context, prior, planned privateState, kind objectKind, ids ...string) ([]string, diag.Diagnostics) {
 	if r == nil {
-		return true
+		return nil, nil
+	}
+	mark, diags := prior.GetKey(ctx, claimedKey)
+	if bytes.Equal(mark, r.nonce) {
+		return nil, diags
 	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	ref := objectRef{kind, id}
-	if r.managed[ref] {
-		return false
+	var taken []string
+	for _, id := range ids {
+		ref := objectRef{kind, id}
+		if r.managed[ref] {
+			taken = append(taken, id)
+		}
+		r.managed[ref] = true
 	}
-	r.managed[ref] = true
-	return true
+	r.mu.Unlock()
+	return taken, append(diags, planned.SetKey(ctx, claimedKey, r.nonce)...)
 }
 
 // planGroup records a group's planned permissions and subgroups.

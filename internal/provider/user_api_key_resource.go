@@ -96,11 +96,15 @@ func (r *userAPIKeyResource) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 	var planned types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("user"), &planned)...)
-	if !planned.IsUnknown() && !r.plan.manage(kindAPIKey, planned.ValueString()) {
-		resp.Diagnostics.AddAttributeError(path.Root("user"), "OctoPrint API key managed twice",
-			fmt.Sprintf("Another octoprint_user_api_key of this configuration manages the API key of user %q too. A user has one API "+
-				"key: each resource would replace the other's at every apply, and one key would always be dead. Keep one of them, "+
-				"and give a second bot a user of its own.", planned.ValueString()))
+	if !planned.IsUnknown() {
+		taken, diags := r.plan.manage(ctx, req.Private, resp.Private, kindAPIKey, planned.ValueString())
+		resp.Diagnostics.Append(diags...)
+		if len(taken) > 0 {
+			resp.Diagnostics.AddAttributeError(path.Root("user"), "OctoPrint API key managed twice",
+				fmt.Sprintf("Another octoprint_user_api_key of this configuration manages the API key of user %q too. A user has one API "+
+					"key: each resource would replace the other's at every apply, and one key would always be dead. Keep one of them, "+
+					"and give a second bot a user of its own.", planned.ValueString()))
+		}
 	}
 	if r.client == nil {
 		return
@@ -112,8 +116,10 @@ func (r *userAPIKeyResource) ModifyPlan(ctx context.Context, req resource.Modify
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		if state.APIKey.ValueString() == "" { // its user was gone at the refresh: a new key
-			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("api_key"))
+		if state.APIKey.ValueString() == "" {
+			// Its user was gone at the refresh: the update generates a new key. (An update,
+			// not a replacement: if the user is still missing then, the key stays in state,
+			// and a destroy has nothing to do.)
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("api_key"), types.StringUnknown())...)
 			resp.Diagnostics.Append(warnIfUserGone(ctx, r.client, r.plan, plan.User)...)
 		}
@@ -159,34 +165,37 @@ func (r *userAPIKeyResource) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	name := plan.User.ValueString()
 	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Create)
 	resp.Diagnostics.Append(diags...)
 	defer cancel()
+	r.generate(ctx, plan, &resp.State, &resp.Diagnostics)
+}
+
+// generate gives the planned user a new key and stores it.
+func (r *userAPIKeyResource) generate(ctx context.Context, plan userAPIKeyResourceModel, state stateSetter, diags *diag.Diagnostics) {
+	name := plan.User.ValueString()
 	// Checked again here: at plan time the name may have been unknown.
 	current, err := r.currentKey(ctx, name)
 	if err != nil {
-		resp.Diagnostics.AddError("Error creating OctoPrint API key", fmt.Sprintf("Could not read the API key of user %q: %s", name, err))
+		diags.AddError("Error creating OctoPrint API key", fmt.Sprintf("Could not read the API key of user %q: %s", name, err))
 		return
 	}
-	resp.Diagnostics.Append(r.checkNotProviderKey(name, current, "Generating a key for that user would replace it")...)
-	if resp.Diagnostics.HasError() {
+	if diags.Append(r.checkNotProviderKey(name, current, "Generating a key for that user would replace it")...); diags.HasError() {
 		return
 	}
-
 	key, err := r.client.GenerateAPIKey(ctx, name)
 	if errors.Is(err, octoprint.ErrNotFound) {
-		resp.Diagnostics.AddAttributeError(path.Root("user"), "OctoPrint user not found",
+		diags.AddAttributeError(path.Root("user"), "OctoPrint user not found",
 			fmt.Sprintf("Could not generate an API key: the server has no user named %q (names are case-sensitive).", name))
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Error creating OctoPrint API key", fmt.Sprintf("Could not generate an API key for user %q: %s", name, err))
+		diags.AddError("Error creating OctoPrint API key", fmt.Sprintf("Could not generate an API key for user %q: %s", name, err))
 		return
 	}
 	tflog.Debug(ctx, "generated OctoPrint API key", map[string]any{"user": name})
 	plan.ID, plan.APIKey = plan.User, types.StringValue(key)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	diags.Append(state.Set(ctx, &plan)...)
 }
 
 // Read drops the key from state when the user no longer has it: deleted, or its key
@@ -245,12 +254,20 @@ func replaceUnlessImported(ctx context.Context, req planmodifier.MapRequest, res
 	resp.RequiresReplace = imported == nil && !bothEmpty
 }
 
-// Update only records new timeouts, or the triggers of an imported key: every other
-// change replaces the key.
+// Update records new timeouts, or the triggers of an imported key, or generates a key
+// for a user that was gone: every other change replaces the key.
 func (r *userAPIKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan userAPIKeyResourceModel
+	var plan, state userAPIKeyResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if state.APIKey.ValueString() == "" { // the user was gone: a new key for it
+		ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Create)
+		resp.Diagnostics.Append(diags...)
+		defer cancel()
+		r.generate(ctx, plan, &resp.State, &resp.Diagnostics)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)

@@ -174,10 +174,14 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if !plan.Name.IsUnknown() && (creating || !plan.Name.Equal(state.Name)) {
 		r.plan.planCreate(kindUser, name)
 	}
-	if !plan.Name.IsUnknown() && !r.plan.manage(kindUser, name) {
-		resp.Diagnostics.AddAttributeError(path.Root("name"), "OctoPrint user managed twice",
-			fmt.Sprintf("Another octoprint_user of this configuration manages user %q too. Two resources for one account would undo "+
-				"each other's changes at every apply: keep one of them.", name))
+	if !plan.Name.IsUnknown() {
+		taken, diags := r.plan.manage(ctx, req.Private, resp.Private, kindUser, name)
+		resp.Diagnostics.Append(diags...)
+		if len(taken) > 0 {
+			resp.Diagnostics.AddAttributeError(path.Root("name"), "OctoPrint user managed twice",
+				fmt.Sprintf("Another octoprint_user of this configuration manages user %q too. Two resources for one account would undo "+
+					"each other's changes at every apply: keep one of them.", name))
+		}
 	}
 	if groups, _ := knownStrings(ctx, plan.Groups); !plan.Name.IsUnknown() {
 		if gone := r.plan.nameGroups(fmt.Sprintf("user %q", name), groups); len(gone) > 0 {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -16,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -99,7 +99,7 @@ func (r *userSettingsResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
-	resp.Diagnostics.Append(r.claimKeys(ctx, req.Plan)...)
+	resp.Diagnostics.Append(r.claimKeys(ctx, req, resp)...)
 	if req.State.Raw.IsNull() {
 		if r.client != nil {
 			var user types.String
@@ -128,9 +128,9 @@ func (r *userSettingsResource) ModifyPlan(ctx context.Context, req resource.Modi
 
 // claimKeys refuses a settings key of a user that another octoprint_user_settings of this
 // configuration manages too: the two would set it in turn at every apply.
-func (r *userSettingsResource) claimKeys(ctx context.Context, plan tfsdk.Plan) diag.Diagnostics {
+func (r *userSettingsResource) claimKeys(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) diag.Diagnostics {
 	var model userSettingsResourceModel
-	diags := plan.Get(ctx, &model)
+	diags := req.Plan.Get(ctx, &model)
 	if diags.HasError() || model.User.IsUnknown() || model.Settings.IsUnknown() {
 		return diags
 	}
@@ -138,11 +138,15 @@ func (r *userSettingsResource) claimKeys(ctx context.Context, plan tfsdk.Plan) d
 	if err != nil {
 		return diags // the validators say what is wrong
 	}
-	var twice []string
+	var ids []string
 	for _, key := range slices.Sorted(maps.Keys(keys)) {
-		if !r.plan.manage(kindSettingsKey, model.User.ValueString()+"\x00"+key) {
-			twice = append(twice, key)
-		}
+		ids = append(ids, model.User.ValueString()+"\x00"+key)
+	}
+	taken, d := r.plan.manage(ctx, req.Private, resp.Private, kindSettingsKey, ids...)
+	diags.Append(d...)
+	var twice []string
+	for _, id := range taken {
+		twice = append(twice, id[strings.IndexByte(id, 0)+1:])
 	}
 	if len(twice) > 0 {
 		diags.AddAttributeError(path.Root("settings"), "OctoPrint user settings managed twice",
