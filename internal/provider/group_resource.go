@@ -343,7 +343,8 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 	group, err := r.client.AddGroup(ctx, octoprint.NewGroup{Key: key, Name: plan.Name.ValueString(), GroupUpdate: update})
 	if errors.Is(err, octoprint.ErrConflict) {
 		resp.Diagnostics.AddAttributeError(path.Root("key"), "OctoPrint group already exists",
-			fmt.Sprintf("A group with key %q already exists on the server. To manage it with Terraform, import it: "+
+			fmt.Sprintf("A group with key %q already exists on the server. If another resource manages it (under another provider "+
+				"block for this server, or in another configuration), keep only one of them. Otherwise, to manage it with Terraform, import it: "+
 				"`terraform import <address> %q`, or an `import` block with `id = %q`. (Group keys are unique: a replacement "+
 				"with `create_before_destroy` cannot work, as the new group would need the key the old one still has.)", key, key, key))
 		return

@@ -311,7 +311,8 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	user, err := r.client.AddUser(ctx, newUser)
 	if errors.Is(err, octoprint.ErrConflict) {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "OctoPrint user already exists",
-			fmt.Sprintf("A user named %q already exists on the server. To manage it with Terraform, import it: "+
+			fmt.Sprintf("A user named %q already exists on the server. If another resource manages it (under another provider block "+
+				"for this server, or in another configuration), keep only one of them. Otherwise, to manage it with Terraform, import it: "+
 				"`terraform import <address> %q`, or an `import` block with `id = %q`.", name, name, name))
 		return
 	}
