@@ -12,8 +12,7 @@ cd "$(dirname "$0")/.."
 
 tool=${1:-tfplugindocs}
 case "$tool" in
-tfplugindocs) version_args=(--version) ;;
-octoprint | goreleaser) version_args=(--version) ;;
+tfplugindocs | octoprint | goreleaser) version_args=(--version) ;;
 golangci-lint | tofu) version_args=(version) ;;
 *) die "unknown tool $tool" ;;
 esac
