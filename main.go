@@ -15,7 +15,7 @@ import (
 
 // quietUnlessLogging turns the plugin SDK's and the provider's logs off when no TF_LOG*
 // variable asks for logs. Otherwise every call's logs are formatted, sent to OpenTofu
-// and thrown away there: a third of the provider's CPU in a 500-user plan.
+// and thrown away there, which costs a large plan much of its CPU (PERFORMANCE.md).
 func quietUnlessLogging() {
 	for _, kv := range os.Environ() {
 		if strings.HasPrefix(kv, "TF_LOG") {
@@ -31,10 +31,9 @@ func quietUnlessLogging() {
 var version = "dev"
 
 // memoryLimit is the provider's default soft memory limit. Without it the Go runtime lets
-// the heap grow with the garbage of the framework's per-call logging: a no-op plan of 300
-// users peaked at 66 MiB resident, and at 46 MiB with the limit, for 0.2 s more. OpenTofu
-// runs a provider process per provider block, so a farm's configuration runs many.
-// GOMEMLIMIT overrides it.
+// the heap grow with the garbage of the framework's per-call logging, and OpenTofu runs a
+// provider process per provider block, so a farm's configuration runs many. It trades a
+// little CPU for a smaller process (PERFORMANCE.md). GOMEMLIMIT overrides it.
 const memoryLimit = 32 << 20
 
 func main() {

@@ -10,14 +10,10 @@ if [[ -x "$GOLANGCI_LINT_BIN" ]]; then
 fi
 
 log "building golangci-lint v$GOLANGCI_LINT_VERSION from the Go module proxy (a few minutes the first time)"
-dir=$(dirname "$GOLANGCI_LINT_BIN")
-mkdir -p "$dir"
-# Into a scratch directory first, so that an interrupted build never leaves a binary behind.
-work=$(mktemp -d "$dir/.build.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+scratch_beside "$GOLANGCI_LINT_BIN"
 # Outside the project's module, so that its go.mod plays no part in the build.
-(cd "$work" && GOBIN="$work" go install \
+(cd "$scratch" && GOBIN="$scratch" go install \
   "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v$GOLANGCI_LINT_VERSION")
-mv "$work/golangci-lint" "$GOLANGCI_LINT_BIN"
-"$GOLANGCI_LINT_BIN" version >&2
+"$scratch/golangci-lint" version >&2
+place_file "$scratch/golangci-lint" "$GOLANGCI_LINT_BIN"
 echo "$GOLANGCI_LINT_BIN"

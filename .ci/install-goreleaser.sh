@@ -10,13 +10,10 @@ if [[ -x "$GORELEASER_BIN" ]]; then
 fi
 
 log "building goreleaser v$GORELEASER_VERSION from the Go module proxy (several minutes the first time)"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
+scratch_beside "$GORELEASER_BIN"
 # Its go.mod has no replace directives, so `go install` builds it as released.
-mkdir -p "$(dirname "$GORELEASER_BIN")"
-GOBIN="$work" CGO_ENABLED=0 go install -trimpath -ldflags "-s -w -X main.version=$GORELEASER_VERSION" \
+GOBIN="$scratch" CGO_ENABLED=0 go install -trimpath -ldflags "-s -w -X main.version=$GORELEASER_VERSION" \
   "github.com/goreleaser/goreleaser/v2@v$GORELEASER_VERSION"
-mv "$work/goreleaser" "$GORELEASER_BIN"
-"$GORELEASER_BIN" --version >&2
+"$scratch/goreleaser" --version >&2
+place_file "$scratch/goreleaser" "$GORELEASER_BIN"
 echo "$GORELEASER_BIN"

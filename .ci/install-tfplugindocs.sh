@@ -10,7 +10,8 @@ if [[ -x "$TFPLUGINDOCS_BIN" ]]; then
 fi
 
 log "installing tfplugindocs v$TFPLUGINDOCS_VERSION from the Go module proxy"
-mkdir -p "$(dirname "$TFPLUGINDOCS_BIN")"
-GOBIN="$(dirname "$TFPLUGINDOCS_BIN")" go install \
+scratch_beside "$TFPLUGINDOCS_BIN"
+GOBIN="$scratch" go install \
   "github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs@v$TFPLUGINDOCS_VERSION"
+place_file "$scratch/tfplugindocs" "$TFPLUGINDOCS_BIN"
 echo "$TFPLUGINDOCS_BIN"

@@ -10,18 +10,16 @@ if [[ -x "$TOFU_BIN" ]]; then
 fi
 
 log "building OpenTofu v$TOFU_VERSION from the Go module proxy (a few minutes the first time)"
-work=$(mktemp -d)
-trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+scratch_beside "$TOFU_BIN"
 
 # `go install` refuses modules with replace directives, so build inside a copy of the module.
-dir=$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "github.com/opentofu/opentofu@v$TOFU_VERSION" |
+dir=$(cd "$scratch" && GOFLAGS=-mod=mod go mod download -json "github.com/opentofu/opentofu@v$TOFU_VERSION" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
-cp -r "$dir" "$work/src"
-chmod -R u+w "$work/src"
-mkdir -p "$(dirname "$TOFU_BIN")"
-(cd "$work/src" && CGO_ENABLED=0 go build -trimpath \
+cp -r "$dir" "$scratch/src"
+chmod -R u+w "$scratch/src"
+(cd "$scratch/src" && CGO_ENABLED=0 go build -trimpath \
   -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" \
-  -o "$TOFU_BIN.tmp" ./cmd/tofu)
-mv "$TOFU_BIN.tmp" "$TOFU_BIN"
-"$TOFU_BIN" version >&2
+  -o "$scratch/tofu" ./cmd/tofu)
+"$scratch/tofu" version >&2
+place_file "$scratch/tofu" "$TOFU_BIN"
 echo "$TOFU_BIN"

@@ -22,6 +22,40 @@ GORELEASER_BIN="$TOOLS_DIR/goreleaser-$GORELEASER_VERSION/goreleaser"
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# Installers build into a scratch directory of their own and rename the result into place,
+# so that clones installing the same tool at once both succeed and no one ever sees half a
+# tool: a rename within one file system is atomic.
+#
+# scratch_beside PATH makes that directory next to PATH (same file system), sets $scratch
+# to it, and removes it when the script exits.
+scratch_beside() {
+  mkdir -p "$(dirname "$1")"
+  scratch=$(mktemp -d "$(dirname "$1")/.tmp-$(basename "$1")-XXXXXX")
+  # Copies of Go modules are read-only: make them writable to remove them.
+  trap 'chmod -R u+w "$scratch" 2>/dev/null; rm -rf "$scratch"' EXIT
+}
+
+# place_file FILE PATH renames FILE (in $scratch) to PATH. When another install got there
+# first, its identical file is replaced; a process running it keeps the old one.
+place_file() {
+  mv -f -T "$1" "$2"
+}
+
+# place_dir DIR PATH CHECK... renames the directory DIR (in $scratch) to PATH. When PATH
+# appeared meanwhile and the command CHECK accepts it, DIR is dropped (the other install
+# won); when CHECK refuses it, the broken PATH is moved aside and removed.
+place_dir() {
+  local dir=$1 path=$2
+  shift 2
+  local _
+  for _ in 1 2 3 4 5; do
+    mv -T "$dir" "$path" 2>/dev/null && return 0
+    "$@" && return 0
+    mv -T "$path" "$dir.old" 2>/dev/null && rm -rf "$dir.old"
+  done
+  die "could not put $path in place"
+}
+
 # acceptance_env installs OpenTofu and OctoPrint when missing and exports what the
 # acceptance tests and the benchmark need to find them.
 acceptance_env() {

@@ -18,20 +18,20 @@ gpg --batch --quiet --passphrase '' --quick-gen-key 'octoprint release check' ed
 export GPG_FINGERPRINT
 GPG_FINGERPRINT=$(gpg --batch --with-colons --list-secret-keys | awk -F: '$1 == "fpr" { print $10; exit }')
 
-# `goreleaser release` has no --single-target: the same configuration with the build matrix
-# narrowed to this platform. OctoPrint's virtualenv has a YAML parser (OctoPrint needs one).
+# `goreleaser release` has no --single-target: the same configuration with each build's
+# `targets` set to this platform, which replaces its goos x goarch matrix and its ignores.
+# Plain text, no YAML parser: every build is a block mapping starting "  - KEY:" under
+# "builds:"; the checks below catch a configuration this no longer fits.
 os=$(go env GOOS) arch=$(go env GOARCH)
-python_with_yaml="$(dirname "$(bash .ci/install-octoprint.sh)")/python"
-"$python_with_yaml" - "${os}_$arch" >"$tmp/goreleaser.json" <<'EOF'
-import json, sys, yaml
-cfg = yaml.safe_load(open(".goreleaser.yml"))
-for build in cfg["builds"]:
-    for key in ("goos", "goarch", "ignore"):
-        build.pop(key, None)
-    build["targets"] = [sys.argv[1]]
-json.dump(cfg, sys.stdout)
-EOF
-"$goreleaser" release --snapshot --clean --config "$tmp/goreleaser.json"
+awk -v target="${os}_$arch" '
+  /^[^[:space:]#]/ { in_builds = /^builds:/ }
+  in_builds && /^  - [a-z_]+:/ { sub(/^  - /, "  - targets: [" target "]\n    "); n++ }
+  { print }
+  END { exit n == 0 }
+' .goreleaser.yml >"$tmp/goreleaser.yml" || die "found no build in .goreleaser.yml to narrow to ${os}_$arch"
+"$goreleaser" check --config "$tmp/goreleaser.yml" >/dev/null 2>&1 ||
+  die "the configuration narrowed to ${os}_$arch is not valid: $goreleaser check --config $tmp/goreleaser.yml"
+"$goreleaser" release --snapshot --clean --config "$tmp/goreleaser.yml"
 
 log "checking the release files"
 version=$(python3 -c 'import json; print(json.load(open("dist/metadata.json"))["version"])')
@@ -43,6 +43,8 @@ bin="terraform-provider-octoprint_v$version$(go env GOEXE)"
 rel="$tmp/release"
 mkdir "$rel"
 cp "dist/$zip" "dist/$sums" "dist/$sums.sig" "$rel/" || die "a release file is missing in dist/"
+zips=$(cd dist && ls -- *.zip)
+[[ $zips == "$zip" ]] || die "the snapshot should hold $zip alone, not: ${zips//$'\n'/ }"
 cp terraform-registry-manifest.json "$rel/$manifest"
 size=$(du -h "dist/$zip" | cut -f1)
 cd "$rel"

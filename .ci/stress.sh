@@ -14,8 +14,23 @@ set +e
 go test -count="$runs" -v -timeout 60m -run '^TestAccUser_parallelApply$' ./internal/provider/ > build/stress.log 2>&1
 status=$?
 set -e
-grep -o 'stress: .*' build/stress.log | nl -w2 -s'. '
-read -r lost stale extra left keys groups < <(grep -o 'stress: .*' build/stress.log |
-  awk -F'[ =]' '{l+=$5; s+=$7; e+=$9; r+=$11; k+=$13; g+=$15} END {print l+0, s+0, e+0, r+0, k+0, g+0}')
-echo "runs: $(grep -c 'stress: ' build/stress.log) of $runs; users lost: $lost, stale: $stale, extra: $extra, left after destroy: $left; API keys lost: $keys, groups lost: $groups"
+# Each run that gets to the end prints a line of key=value counts: sum them by key, and
+# fail when a line lacks a key that the summary reads.
+grep -o 'stress: .*' build/stress.log >build/stress.lines || true
+nl -w2 -s'. ' build/stress.lines
+summary=$(awk -v runs="$runs" '
+  {
+    for (i = 2; i <= NF; i++) {
+      if (split($i, kv, "=") == 2) { sum[kv[1]] += kv[2]; seen[kv[1]]++ }
+    }
+  }
+  END {
+    n = split("lost stale extra left_after_destroy keys_lost groups_lost", keys, " ")
+    for (i = 1; i <= n; i++) {
+      if (seen[keys[i]] != NR) { printf "error: %d of %d stress lines lack %s=\n", NR - seen[keys[i]], NR, keys[i]; exit 1 }
+    }
+    printf "runs: %d of %d; users lost: %d, stale: %d, extra: %d, left after destroy: %d; API keys lost: %d, groups lost: %d\n",
+      NR, runs, sum["lost"], sum["stale"], sum["extra"], sum["left_after_destroy"], sum["keys_lost"], sum["groups_lost"]
+  }' build/stress.lines) || { echo "$summary" >&2; exit 1; }
+echo "$summary"
 exit "$status"

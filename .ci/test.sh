@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Runs every check and test: go vet, golangci-lint, docs/ against what tfplugindocs
-# renders, a snapshot release for this platform (make release-check), then the API
-# client's unit tests and the acceptance tests against a real OctoPrint (started by the
-# tests themselves) driven by a real OpenTofu. Installs what is missing first. Fails when
-# any check or test fails or any test is skipped. With RUN set: go vet and those tests.
+# The tests of `make test`: the API client's unit tests and the acceptance tests against
+# a real OctoPrint (started by the tests themselves) driven by a real OpenTofu, all of them
+# or those RUN names. Installs OpenTofu and OctoPrint first when they are missing. Ends
+# with "tests: N passed, N failed, N skipped" and fails when any test fails, any test is
+# skipped, or no test ran. The checks are .ci/check.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . .ci/lib.sh
@@ -11,17 +11,6 @@ cd "$(dirname "$0")/.."
 acceptance_env
 
 mkdir -p build
-log "go vet"
-go vet ./...
-if [[ -z "${RUN:-}" ]]; then
-  log "golangci-lint"
-  golangci_lint=$(bash .ci/install-golangci-lint.sh)
-  "$golangci_lint" run ./...
-  log "docs"
-  bash .ci/docs.sh check
-  log "release check (log: build/release-check.log)"
-  bash .ci/release-check.sh >build/release-check.log 2>&1 || { tail -30 build/release-check.log >&2; exit 1; }
-fi
 log "go test (OpenTofu $("$TF_ACC_TERRAFORM_PATH" version | head -1 | cut -d' ' -f2), OctoPrint $OCTOPRINT_VERSION)"
 start=$(date +%s)
 # The full -v log goes to a file; the console gets results and failures only.

@@ -165,8 +165,11 @@ func (m *masker) maskValue() error {
 			if tok, err = m.dec.Token(); err != nil {
 				return err
 			}
-			if d, ok := tok.(json.Delim); ok {
-				depth += map[bool]int{true: 1, false: -1}[d == '{' || d == '[']
+			switch tok {
+			case json.Delim('{'), json.Delim('['):
+				depth++
+			case json.Delim('}'), json.Delim(']'):
+				depth--
 			}
 		}
 		writeJSON(&m.out, Masked)
