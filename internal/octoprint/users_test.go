@@ -392,7 +392,7 @@ func TestWriteLockIsPerServer(t *testing.T) {
 }
 
 func TestServerKey(t *testing.T) {
-	for in, want := range map[string]string{
+	for in, want := range map[string]string{ //nolint:gosec // G101: a URL with made-up credentials, to show they are dropped
 		"http://Printer.Local/":              "http://printer.local/",
 		"https://printer.local:443/op/":      "https://printer.local/op/",
 		"https://printer.local:80/":          "https://printer.local:80/",

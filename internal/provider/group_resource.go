@@ -75,8 +75,8 @@ func (r *groupResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 			"key": schema.StringAttribute{
 				MarkdownDescription: "The group's identifier, which users' `groups` refer to, e.g. `operators`: case-sensitive and exact, " +
 					"not empty, `.` or `..`, without white space at either end and without `/`. A new key replaces the group.",
-				Required:            true,
-				Validators:          []validator.String{groupKeyValidator},
+				Required:      true,
+				Validators:    []validator.String{groupKeyValidator},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"name": schema.StringAttribute{

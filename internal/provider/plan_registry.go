@@ -52,7 +52,7 @@ type objectKind string
 const (
 	kindUser        objectKind = "user"
 	kindGroup       objectKind = "group"
-	kindAPIKey      objectKind = "API key of user"
+	kindAPIKey      objectKind = "API key of user" //nolint:gosec // G101: a kind of object, not a key
 	kindSettingsKey objectKind = "settings key"
 )
 
