@@ -3,7 +3,7 @@
 #   bash .ci/docs.sh          regenerate docs/
 #   bash .ci/docs.sh check    fail when docs/ differs from what the sources render, when
 #                             tfplugindocs validate refuses docs/, or when a link in docs/
-#                             would not work on the registry (.ci/doc-links.py says why)
+#                             breaks on the registry or on GitHub (.ci/doc-links.py says why)
 # The schema comes from OpenTofu (`providers schema -json`) with the provider built from
 # this tree, so nothing is fetched from a registry.
 set -euo pipefail
@@ -62,7 +62,7 @@ check)
   rm -rf "$rendered"
   run validate
   python3 .ci/doc-links.py docs "$address" ||
-    die "docs/ has links that would not work on the registry (above): fix them in templates/ or the schema descriptions"
+    die "docs/ has links that break on the registry or on GitHub (above): fix them in templates/ or the schema descriptions"
   log "docs/ is current and valid, and its links work on the registry"
   ;;
 *)
