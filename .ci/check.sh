@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# The checks of `make test`, before any test runs: go vet, golangci-lint, docs/ against
-# what tfplugindocs renders, a snapshot release for this platform (make release-check),
-# and two installs of one tool at once. Installs the tools that are missing first. Stops
-# at the first check that fails.
+# The checks of `make test`, before any test runs: the license identifier in every source
+# file (.ci/spdx.sh), go vet, golangci-lint, docs/ against what tfplugindocs renders and its
+# links, a snapshot release for this platform (make release-check), and two installs of one
+# tool at once. Installs the tools that are missing first. Stops at the first check that fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . .ci/lib.sh
 
 mkdir -p build
+log "check: license identifiers"
+bash .ci/spdx.sh check
 log "check: go vet"
 go vet ./...
 log "check: golangci-lint"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Renders docs/ with tfplugindocs from the provider's schema, examples/ and templates/.
 #   bash .ci/docs.sh          regenerate docs/
-#   bash .ci/docs.sh check    fail when docs/ differs from what the sources render, and
-#                             run tfplugindocs validate on docs/
+#   bash .ci/docs.sh check    fail when docs/ differs from what the sources render, when
+#                             tfplugindocs validate refuses docs/, or when a link in docs/
+#                             breaks on the registry or on GitHub (.ci/doc-links.py says why)
 # The schema comes from OpenTofu (`providers schema -json`) with the provider built from
 # this tree, so nothing is fetched from a registry.
 set -euo pipefail
@@ -60,7 +61,9 @@ check)
   fi
   rm -rf "$rendered"
   run validate
-  log "docs/ is current and valid"
+  python3 .ci/doc-links.py docs "$address" ||
+    die "docs/ has links that break on the registry or on GitHub (above): fix them in templates/ or the schema descriptions"
+  log "docs/ is current and valid, and its links work on the registry"
   ;;
 *)
   die "unknown mode $mode (want generate or check)"

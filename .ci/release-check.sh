@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# `make release-check`: a release rehearsed for this machine's platform. `goreleaser check`,
-# then a snapshot release into dist/ (zip, SHA256SUMS covering the registry manifest, a
-# signature by a throwaway GPG key), then checks that what it made is what the Terraform
-# Registry takes: the binary's name and version, the checksums and the signature.
+# `make release-check`: the next release rehearsed for this machine's platform, under its
+# own version: the newest section of CHANGELOG.md (0.1.0), or RELEASE_VERSION when set.
+# `goreleaser check`, then a snapshot release of that version into dist/ (zip, SHA256SUMS
+# covering the registry manifest, a signature by a throwaway GPG key), then checks that what
+# it made is what the Terraform Registry takes: the zip's name and contents (the binary and
+# LICENSE), the binary's name and embedded version, the checksums and the signature.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . .ci/lib.sh
+
+export RELEASE_VERSION
+RELEASE_VERSION=${RELEASE_VERSION:-$(bash .ci/changelog.sh version)}
+bash .ci/changelog.sh notes "$RELEASE_VERSION" >/dev/null
 
 goreleaser=$(bash .ci/install-goreleaser.sh)
 "$goreleaser" check
@@ -35,6 +41,7 @@ awk -v target="${os}_$arch" '
 
 log "checking the release files"
 version=$(python3 -c 'import json; print(json.load(open("dist/metadata.json"))["version"])')
+[[ $version == "$RELEASE_VERSION" ]] || die "goreleaser made version $version, not $RELEASE_VERSION"
 name="terraform-provider-octoprint_$version"
 zip="${name}_${os}_$arch.zip" sums="${name}_SHA256SUMS" manifest="${name}_manifest.json"
 bin="terraform-provider-octoprint_v$version$(go env GOEXE)"
@@ -47,9 +54,17 @@ zips=$(cd dist && ls -- *.zip)
 [[ $zips == "$zip" ]] || die "the snapshot should hold $zip alone, not: ${zips//$'\n'/ }"
 cp terraform-registry-manifest.json "$rel/$manifest"
 size=$(du -h "dist/$zip" | cut -f1)
+# A binary built like the release's but with another version, to tell the version's string
+# from the same digits elsewhere in the binary.
+reference=$tmp/reference$(go env GOEXE)
+CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=none" -o "$reference" .
+cp LICENSE "$tmp/LICENSE"
 cd "$rel"
 
-unzip -Z1 "$zip" | grep -qxF "$bin" || die "$zip does not hold $bin: $(unzip -Z1 "$zip" | xargs)"
+contents=$(unzip -Z1 "$zip" | sort | xargs)
+[[ $contents == "$(printf '%s\n' LICENSE "$bin" | sort | xargs)" ]] ||
+  die "$zip should hold $bin and LICENSE, not: $contents"
+unzip -p "$zip" LICENSE | cmp -s - "$tmp/LICENSE" || die "the LICENSE in $zip is not the repository's"
 for file in "$zip" "$manifest"; do
   awk -v f="$file" '$2 == f { found = 1 } END { exit !found }' "$sums" || die "$sums does not list $file"
 done
@@ -58,12 +73,13 @@ gpg --batch --status-fd 1 --verify "$sums.sig" "$sums" 2>/dev/null | grep -q "^\
   die "$sums.sig is not a good signature of $sums"
 
 unzip -q "$zip" "$bin"
-# -X main.version=... is not recorded in the build info; the string is in the binary only
-# when main.version exists and took it.
-grep -qaF "$version" "$bin" || die "$bin does not embed its version $version"
+# -X main.version=... is not recorded in the build info (-trimpath leaves -ldflags out); the
+# string is in the binary once more than in the reference only when main.version took it.
+count() { grep -aoF -- "$version" "$1" | wc -l; }
+(($(count "$bin") > $(count "$reference"))) || die "$bin does not embed its version $version"
 info=$(go version -m "$bin")
 for setting in -trimpath=true CGO_ENABLED=0 "GOOS=$os" "GOARCH=$arch"; do
   grep -qxF "$(printf '\tbuild\t%s' "$setting")" <<<"$info" || die "$bin was not built with $setting"
 done
 
-log "release check passed: $version for ${os}/$arch, $size zipped, signed by a throwaway key"
+log "release check passed: $zip ($size) holds $bin (version $version) and LICENSE; SHA256SUMS signed by a throwaway key"
