@@ -14,6 +14,10 @@ import (
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/testserver"
 )
 
+// The provider under load, with OpenTofu as a reader runs it: many users applied at once,
+// through two provider blocks (two processes) for one server, and across a restart of
+// OctoPrint. RELIABILITY.md reports their figures; make stress repeats the first.
+
 // OctoPrint >= 1.10 loses users when writes overlap (a deleted user comes back, a new one
 // goes missing). OpenTofu applies many resources at once: with the provider's serialized
 // and checked writes, 100 users applied with -parallelism=20 must all be on the server,
@@ -88,9 +92,7 @@ resource "octoprint_user_settings" "many" {
 	keysLost := keysNotHeld(t, r, found, count/4)
 	groupsLost := 5 - len(serverGroups(t, srv, prefix))
 
-	if code := r.tofu(nil, "destroy", "-auto-approve", "-input=false", "-no-color", "-parallelism=20"); code != 0 {
-		t.Fatalf("destroy failed with exit code %d", code)
-	}
+	r.destroy(nil, "-parallelism=20")
 	left := len(serverUsers(t, srv, prefix)) + len(serverGroups(t, srv, prefix))
 	if left != 0 || extra != 0 || keysLost != 0 || groupsLost != 0 {
 		t.Errorf("%d unexpected users after the apply, %d keys and %d groups lost, %d users and groups left after the destroy",
@@ -101,26 +103,10 @@ resource "octoprint_user_settings" "many" {
 		count, lost, stale, extra, left, keysLost, groupsLost)
 }
 
-// keysNotHeld counts the API keys in state that their user does not hold on the server,
-// and those missing from state.
-func keysNotHeld(t *testing.T, r *tofuRunner, users map[string]octoprint.User, want int) int {
-	t.Helper()
-	keys := r.stateAttributes()["octoprint_user_api_key"]
-	lost := want - len(keys)
-	for _, k := range keys {
-		name, _ := k["user"].(string)
-		if held := users[name].APIKey; held == "" || held != k["api_key"] {
-			lost++
-			t.Errorf("user %q does not hold the key in state", name)
-		}
-	}
-	return lost
-}
-
 // serverGroups returns the keys of the groups with the prefix that the server lists.
 func serverGroups(t *testing.T, srv *testserver.Server, prefix string) []string {
 	t.Helper()
-	client, err := octoprint.New(octoprint.Config{URL: srv.URL, APIKey: srv.APIKey, Retries: 3, Timeout: 10 * time.Second})
+	client, err := serverClient(srv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,65 +121,6 @@ func serverGroups(t *testing.T, srv *testserver.Server, prefix string) []string 
 		}
 	}
 	return keys
-}
-
-// manyUsersOnOwnServer starts an OctoPrint of its own (the test restarts it, which the
-// other tests must not see) and a tofuRunner pointed at it, with a configuration of
-// count users named prefix-N with the given attributes. It returns the name prefix.
-func manyUsersOnOwnServer(t *testing.T, prefix string, count int, attributes string) (*testserver.Server, *tofuRunner, string) {
-	t.Helper()
-	srv, err := testserver.Start(context.Background(), testserver.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Stop() })
-	prefix = acctest.RandomWithPrefix(prefix)
-	r := newTofuRunner(t)
-	r.env = append(r.env, EnvURL+"="+srv.URL, EnvAPIKey+"="+srv.APIKey)
-	writeFile(t, r.dir+"/main.tf", fmt.Sprintf(`
-terraform {
-  required_providers {
-    octoprint = { source = "octoprint-terraform/octoprint" }
-  }
-}
-
-resource "octoprint_user" "many" {
-  count       = %d
-  name        = "%s-${count.index}"
-  password_wo = "secret"
-%s}
-`, count, prefix, attributes))
-	return srv, r, prefix
-}
-
-// serverUsers returns the users with the prefix that the server lists, read with a new
-// client (a client's snapshot knows nothing of writes by other processes). An empty
-// prefix returns every user.
-func serverUsers(t *testing.T, srv *testserver.Server, prefix string) map[string]octoprint.User {
-	t.Helper()
-	users, err := listServerUsers(srv, prefix)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return users
-}
-
-func listServerUsers(srv *testserver.Server, prefix string) (map[string]octoprint.User, error) {
-	client, err := octoprint.New(octoprint.Config{URL: srv.URL, APIKey: srv.APIKey, Retries: 3, Timeout: 10 * time.Second})
-	if err != nil {
-		return nil, err
-	}
-	users, err := client.ListUsers(context.Background())
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]octoprint.User{}
-	for _, u := range users {
-		if prefix == "" || strings.HasPrefix(u.Name, prefix+"-") {
-			out[u.Name] = u
-		}
-	}
-	return out, nil
 }
 
 // OpenTofu runs each provider block in a process of its own: two blocks for one server
@@ -238,10 +165,130 @@ resource "octoprint_user" "b" {
 	if n := len(serverUsers(t, srv, prefix)); n != 2*perBlock {
 		t.Errorf("the server holds %d of the %d users", n, 2*perBlock)
 	}
-	if code := r.tofu(nil, "destroy", "-auto-approve", "-input=false", "-no-color", "-parallelism=20"); code != 0 {
-		t.Fatalf("destroy failed with exit code %d", code)
-	}
+	r.destroy(nil, "-parallelism=20")
 	if n := len(serverUsers(t, srv, prefix)); n != 0 {
 		t.Errorf("%d users left after the destroy", n)
 	}
+}
+
+// OctoPrint killed in the middle of an apply and started again 6 seconds later: the
+// provider's retries carry the apply through, and the server ends up with exactly the
+// declared users, none lost and none twice.
+func TestAccUser_serverRestartDuringApply(t *testing.T) {
+	skipUnlessAcceptance(t)
+	const count = 60
+	srv, r, prefix := manyUsersOnOwnServer(t, "tf-acc-restart", count, `  groups      = ["users"]
+`)
+	// Settings for every user and a key for every third: writes of every kind are under
+	// way when the server goes down.
+	writeFile(t, r.dir+"/more.tf", fmt.Sprintf(`
+resource "octoprint_user_settings" "many" {
+  count    = %[1]d
+  user     = octoprint_user.many[count.index].name
+  settings = jsonencode({ interface = { language = "fr" } })
+}
+
+resource "octoprint_user_api_key" "many" {
+  count = %[1]d / 3
+  user  = octoprint_user.many[count.index * 3].name
+}
+`, count))
+
+	applied := make(chan int, 1)
+	go func() { applied <- r.tofu(nil, "apply", "-auto-approve", "-input=false", "-no-color") }()
+
+	// Kill the server once the apply is well under way.
+	deadline := time.Now().Add(2 * time.Minute)
+	for usersOn(srv, prefix) < 10 {
+		if time.Now().After(deadline) {
+			t.Fatal("the apply did not get under way")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	srv.Kill()
+	killedWith := usersOnDisk(t, srv, prefix)
+	time.Sleep(6 * time.Second)
+	if err := srv.Restart(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
+	if code := <-applied; code != 0 {
+		t.Fatalf("the apply failed with exit code %d across the restart", code)
+	}
+	found := serverUsers(t, srv, prefix)
+	if len(found) != count {
+		t.Errorf("the server holds %d of the %d users after the apply", len(found), count)
+	}
+	if lost := keysNotHeld(t, r, found, count/3); lost != 0 {
+		t.Errorf("%d API keys lost", lost)
+	}
+	t.Logf("killed with %d of %d users stored; after the restart the apply completed them", killedWith, count)
+	if code := r.plan(nil); code != 0 {
+		t.Errorf("the plan after the apply is not empty (exit code %d)", code)
+	}
+	r.destroy(nil)
+	if n := usersOn(srv, prefix); n != 0 {
+		t.Errorf("%d users are left after destroy", n)
+	}
+}
+
+// usersOn counts the users with the prefix that the server lists, -1 while it cannot.
+func usersOn(srv *testserver.Server, prefix string) int {
+	users, err := listServerUsers(srv, prefix)
+	if err != nil {
+		return -1
+	}
+	return len(users)
+}
+
+// usersOnDisk counts the users with the prefix in the server's users.yaml.
+func usersOnDisk(t *testing.T, srv *testserver.Server, prefix string) int {
+	t.Helper()
+	data := readFile(t, srv.Dir+"/users.yaml")
+	return strings.Count(string(data), "\n"+prefix+"-")
+}
+
+// manyUsersOnOwnServer starts an OctoPrint of its own (the test restarts it, which the
+// other tests must not see) and a tofuRunner pointed at it, with a configuration of
+// count users named prefix-N with the given attributes. It returns the name prefix.
+func manyUsersOnOwnServer(t *testing.T, prefix string, count int, attributes string) (*testserver.Server, *tofuRunner, string) {
+	t.Helper()
+	srv, err := testserver.Start(context.Background(), testserver.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Stop() })
+	prefix = acctest.RandomWithPrefix(prefix)
+	r := newTofuRunner(t)
+	r.env = append(r.env, EnvURL+"="+srv.URL, EnvAPIKey+"="+srv.APIKey)
+	writeFile(t, r.dir+"/main.tf", fmt.Sprintf(`
+terraform {
+  required_providers {
+    octoprint = { source = "octoprint-terraform/octoprint" }
+  }
+}
+
+resource "octoprint_user" "many" {
+  count       = %d
+  name        = "%s-${count.index}"
+  password_wo = "secret"
+%s}
+`, count, prefix, attributes))
+	return srv, r, prefix
+}
+
+// keysNotHeld counts the API keys in state that their user does not hold on the server,
+// and those missing from state.
+func keysNotHeld(t *testing.T, r *tofuRunner, users map[string]octoprint.User, want int) int {
+	t.Helper()
+	keys := r.stateAttributes()["octoprint_user_api_key"]
+	lost := want - len(keys)
+	for _, k := range keys {
+		name, _ := k["user"].(string)
+		if held := users[name].APIKey; held == "" || held != k["api_key"] {
+			lost++
+			t.Errorf("user %q does not hold the key in state", name)
+		}
+	}
+	return lost
 }
