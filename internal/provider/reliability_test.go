@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -124,14 +125,25 @@ func serverGroups(t *testing.T, srv *testserver.Server, prefix string) []string 
 }
 
 // OpenTofu runs each provider block in a process of its own: two blocks for one server
-// write at the same time unless the lock spans processes. 2 x 30 users through two
-// provider blocks, applied and destroyed with -parallelism=20, must all arrive and all go.
+// write at the same time unless the lock spans processes, and spans the spellings of the
+// server's URL. 2 x 30 users through two provider blocks, applied and destroyed with
+// -parallelism=20, must all arrive and all go. (With the lock keyed by the URL's
+// spelling, the second case fails.)
 func TestAccUser_twoProviderBlocksOneServer(t *testing.T) {
 	skipUnlessAcceptance(t)
-	const perBlock = 30
-	prefix := acctest.RandomWithPrefix("tf-acc-blocks")
-	r := newTofuRunner(t)
-	writeFile(t, r.dir+"/main.tf", fmt.Sprintf(`
+	u, err := url.Parse(testURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, urlA, urlB string }{
+		{"one spelling", testURL(), testURL()},
+		{"two spellings", "http://localhost:" + u.Port(), "HTTP://LOCALHOST:" + u.Port() + "/"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			const perBlock = 30
+			prefix := acctest.RandomWithPrefix("tf-acc-blocks")
+			r := newTofuRunner(t)
+			writeFile(t, r.dir+"/main.tf", fmt.Sprintf(`
 terraform {
   required_providers {
     octoprint = { source = "octoprint-terraform/octoprint" }
@@ -140,10 +152,12 @@ terraform {
 
 provider "octoprint" {
   alias = "a"
+  url   = %[3]q
 }
 
 provider "octoprint" {
   alias = "b"
+  url   = %[4]q
 }
 
 resource "octoprint_user" "a" {
@@ -159,15 +173,17 @@ resource "octoprint_user" "b" {
   name        = "%[2]s-b${count.index}"
   password_wo = "secret"
 }
-`, perBlock, prefix))
-	srv := &testserver.Server{URL: os.Getenv(EnvURL), APIKey: os.Getenv(EnvAPIKey)}
-	r.apply(nil, "-parallelism=20")
-	if n := len(serverUsers(t, srv, prefix)); n != 2*perBlock {
-		t.Errorf("the server holds %d of the %d users", n, 2*perBlock)
-	}
-	r.destroy(nil, "-parallelism=20")
-	if n := len(serverUsers(t, srv, prefix)); n != 0 {
-		t.Errorf("%d users left after the destroy", n)
+`, perBlock, prefix, tc.urlA, tc.urlB))
+			srv := &testserver.Server{URL: os.Getenv(EnvURL), APIKey: os.Getenv(EnvAPIKey)}
+			r.apply(nil, "-parallelism=20")
+			if n := len(serverUsers(t, srv, prefix)); n != 2*perBlock {
+				t.Errorf("the server holds %d of the %d users", n, 2*perBlock)
+			}
+			r.destroy(nil, "-parallelism=20")
+			if n := len(serverUsers(t, srv, prefix)); n != 0 {
+				t.Errorf("%d users left after the destroy", n)
+			}
+		})
 	}
 }
 

@@ -295,8 +295,8 @@ func TestAccUserSettings_invalidInput(t *testing.T) {
 	})
 }
 
-// A user deleted outside Terraform takes its settings with it: the plan creates the user
-// again and sets its settings again, without an error.
+// A user deleted outside Terraform takes its settings and its API key with it: the plan
+// creates the user again, sets its settings again and gives it a new key, without an error.
 func TestAccUserSettings_userDeletedOutside(t *testing.T) {
 	skipUnlessAcceptance(t)
 	name := acctest.RandomWithPrefix("tf-acc-settings-gone")
@@ -305,7 +305,12 @@ resource "octoprint_user_settings" "test" {
   user     = octoprint_user.test.name
   settings = jsonencode({ interface = { language = "de" } })
 }
+
+resource "octoprint_user_api_key" "test" {
+  user = octoprint_user.test.name
+}
 `
+	var key string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             checkUsersDestroyed(t),
@@ -314,6 +319,7 @@ resource "octoprint_user_settings" "test" {
 				Config: config,
 				Check: resource.ComposeTestCheckFunc(
 					checkServerSettings(t, name, map[string]string{"interface": `{"language":"de"}`}),
+					recordKey(&key),
 					func(*terraform.State) error { return testClient(t).DeleteUser(context.Background(), name) },
 				),
 				ExpectNonEmptyPlan: true,
@@ -323,8 +329,13 @@ resource "octoprint_user_settings" "test" {
 				ConfigPlanChecks: preApply(
 					plancheck.ExpectResourceAction(userAddress, plancheck.ResourceActionCreate),
 					plancheck.ExpectResourceAction(settingsAddress, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(apiKeyAddress, plancheck.ResourceActionUpdate),
 				),
-				Check: checkServerSettings(t, name, map[string]string{"interface": `{"language":"de"}`}),
+				Check: resource.ComposeTestCheckFunc(
+					checkServerSettings(t, name, map[string]string{"interface": `{"language":"de"}`}),
+					func(s *terraform.State) error { return checkKeyOwner(apiKeyIn(s), name, true)(s) },
+					checkKeyDead(&key),
+				),
 			},
 		},
 	})
