@@ -13,16 +13,12 @@ import (
 	"fmt"
 	"log"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/testserver"
@@ -93,7 +89,7 @@ print("%.1f" % ((time.perf_counter() - start) / 20 * 1000))`
 // phase is one measured step of the provider or of the floor.
 type phase struct {
 	seconds  float64
-	requests int64
+	requests int
 	rssMiB   float64
 	// CPU seconds of OctoPrint, of OpenTofu itself and of the provider's processes.
 	octoprintCPU, tofuCPU, providerCPU float64
@@ -109,7 +105,10 @@ func measure(n int, tofu, bin, dir string) []string {
 			log.Printf("stopping OctoPrint: %v", err)
 		}
 	}()
-	proxy := newCountingProxy(srv.URL)
+	proxy, err := testserver.StartProxy(srv.URL, testserver.ProxyOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer proxy.Close()
 
 	withServerCPU := func(measure func() phase) phase {
@@ -179,9 +178,9 @@ func processCPU(pid int) float64 {
 const clockTicks = 100
 
 // floorLoop does the phase's work with one request per user, one after the other.
-func floorLoop(proxy *countingProxy, key string, n int, method string) phase {
+func floorLoop(proxy *testserver.Proxy, key string, n int, method string) phase {
 	client := &http.Client{}
-	proxy.requests.Store(0)
+	proxy.Reset()
 	start := time.Now()
 	for i := range n {
 		name := fmt.Sprintf("floor-%d", i)
@@ -211,7 +210,7 @@ func floorLoop(proxy *countingProxy, key string, n int, method string) phase {
 			log.Fatalf("floor %s %s: %s", method, path, resp.Status)
 		}
 	}
-	return phase{seconds: time.Since(start).Seconds(), requests: proxy.requests.Load()}
+	return phase{seconds: time.Since(start).Seconds(), requests: proxy.Count()}
 }
 
 func writeConfig(dir, bin string, n int) {
@@ -245,8 +244,8 @@ resource "octoprint_user" "bench" {
 
 // runTofu runs one OpenTofu command and measures it, the requests that reached OctoPrint
 // and the highest resident memory of the provider's process.
-func runTofu(proxy *countingProxy, tofu, dir string, env []string, providerBinary string, args ...string) phase {
-	proxy.requests.Store(0)
+func runTofu(proxy *testserver.Proxy, tofu, dir string, env []string, providerBinary string, args ...string) phase {
+	proxy.Reset()
 	cmd := exec.CommandContext(context.Background(), tofu, append([]string{"-chdir=" + dir}, args...)...)
 	cmd.Env = env
 	var out bytes.Buffer
@@ -264,7 +263,7 @@ func runTofu(proxy *countingProxy, tofu, dir string, env []string, providerBinar
 	usage := <-watched
 	// The usage wait4 reports for OpenTofu includes its children, the provider's processes.
 	tofuCPU := (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds() - usage.cpu
-	return phase{seconds: took, requests: proxy.requests.Load(), rssMiB: usage.peakMiB, tofuCPU: tofuCPU, providerCPU: usage.cpu}
+	return phase{seconds: took, requests: proxy.Count(), rssMiB: usage.peakMiB, tofuCPU: tofuCPU, providerCPU: usage.cpu}
 }
 
 type providerUsage struct {
@@ -310,24 +309,4 @@ func watchProvider(binary string, done <-chan struct{}) providerUsage {
 		case <-tick.C:
 		}
 	}
-}
-
-// countingProxy forwards to OctoPrint and counts the requests.
-type countingProxy struct {
-	*httptest.Server
-	requests atomic.Int64
-}
-
-func newCountingProxy(target string) *countingProxy {
-	u, err := url.Parse(target)
-	if err != nil {
-		log.Fatal(err)
-	}
-	p := &countingProxy{}
-	forward := httputil.NewSingleHostReverseProxy(u)
-	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p.requests.Add(1)
-		forward.ServeHTTP(w, r)
-	}))
-	return p
 }

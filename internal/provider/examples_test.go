@@ -2,176 +2,29 @@ package provider
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
 	"fmt"
-	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/testserver"
 )
 
-// The examples are applied as a reader applies them: the provider binary built from this
-// tree, found by OpenTofu through a dev_overrides CLI configuration, and the example's
-// own provider block and required_providers. (terraform-plugin-testing cannot destroy
-// resources made with for_each, which the examples use.)
-
-// tofuRunner runs OpenTofu in a directory of its own, with the provider binary built
-// from this tree.
-type tofuRunner struct {
-	t   *testing.T
-	dir string
-	env []string
-	// output is what the last command printed.
-	output string
-}
-
-// providerBinDir holds the provider binary once built; TestMain removes it.
-var providerBinDir string
-
-var buildProvider = sync.OnceValues(func() (string, error) {
-	bin, err := os.MkdirTemp("", "provider-bin-")
-	if err != nil {
-		return "", err
-	}
-	providerBinDir = bin
-	out, err := exec.CommandContext(context.Background(), "go", "build", "-o", filepath.Join(bin, "terraform-provider-octoprint"), "../..").CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("building the provider: %w\n%s", err, out)
-	}
-	return bin, nil
-})
-
-func newTofuRunner(t *testing.T) *tofuRunner {
-	t.Helper()
-	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
-		t.Fatal("TF_ACC_TERRAFORM_PATH must name the OpenTofu binary (make test sets it)")
-	}
-	bin, err := buildProvider()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	tofurc := filepath.Join(dir, ".tofurc")
-	writeFile(t, tofurc, `provider_installation {
-  dev_overrides {
-    "registry.opentofu.org/octoprint-terraform/octoprint" = "`+bin+`"
-  }
-  direct {}
-}
-`)
-	return &tofuRunner{t: t, dir: dir, env: append(os.Environ(),
-		"TF_CLI_CONFIG_FILE="+tofurc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")}
-}
-
-// newExampleRunner runs OpenTofu in a copy of examples/<example>, its modules included.
-func newExampleRunner(t *testing.T, example string) *tofuRunner {
-	t.Helper()
-	r := newTofuRunner(t)
-	source := filepath.Join("..", "..", "examples", example)
-	var files []string
-	err := filepath.WalkDir(source, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && filepath.Ext(path) == ".tf" {
-			files = append(files, path)
-		}
-		return err
-	})
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no .tf files in examples/%s (%v)", example, err)
-	}
-	for _, f := range files {
-		rel, err := filepath.Rel(source, f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		dest := filepath.Join(r.dir, rel)
-		if err := os.MkdirAll(filepath.Dir(dest), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		writeFile(t, dest, string(readFile(t, f)))
-	}
-	return r
-}
-
-// tofu runs OpenTofu with the given variables and arguments and returns its exit code.
-func (r *tofuRunner) tofu(vars map[string]string, args ...string) int {
-	r.t.Helper()
-	env := append([]string{}, r.env...)
-	for k, v := range vars {
-		env = append(env, "TF_VAR_"+k+"="+v)
-	}
-	// Not t.Context(): the destroy in a test's cleanup runs after it is canceled.
-	cmd := exec.CommandContext(context.Background(), os.Getenv("TF_ACC_TERRAFORM_PATH"), append([]string{"-chdir=" + r.dir}, args...)...)
-	cmd.Env = env
-	out, err := cmd.CombinedOutput()
-	r.output = string(out)
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
-		return 0
-	case errors.As(err, &exit):
-		r.t.Logf("tofu %v exited %d:\n%s", args, exit.ExitCode(), out)
-		return exit.ExitCode()
-	}
-	r.t.Fatalf("tofu %v: %v\n%s", args, err, out)
-	return -1
-}
-
-// apply applies and then demands that a second plan is empty. output holds both.
-func (r *tofuRunner) apply(vars map[string]string, args ...string) {
-	r.t.Helper()
-	if code := r.tofu(vars, append([]string{"apply", "-auto-approve", "-input=false", "-no-color"}, args...)...); code != 0 {
-		r.t.Fatalf("apply failed with exit code %d", code)
-	}
-	applied := r.output
-	if code := r.tofu(vars, "plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
-		r.t.Fatalf("the plan after apply is not empty (exit code %d)", code)
-	}
-	r.output = applied + r.output
-}
-
-// runChecks runs server checks outside a terraform-plugin-testing step.
-func runChecks(t *testing.T, checks ...resource.TestCheckFunc) {
-	t.Helper()
-	for _, check := range checks {
-		if err := check(nil); err != nil {
-			t.Error(err)
-		}
-	}
-}
-
-// readFile and writeFile read and write the examples and the files of the tests' own
-// temporary directories.
-func readFile(t *testing.T, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(name) //nolint:gosec // G304: see above
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
-func writeFile(t *testing.T, name, content string) {
-	t.Helper()
-	if err := os.WriteFile(name, []byte(content), 0o600); err != nil { //nolint:gosec // G703: see above
-		t.Fatal(err)
-	}
-}
+// The examples in examples/ are applied as a reader applies them, with OpenTofu and the
+// provider binary built from this tree (see tofuRunner).
 
 func TestAccExample_printFarm(t *testing.T) {
 	skipUnlessAcceptance(t)
 	r := newExampleRunner(t, "print-farm")
 	users := []string{"farm-admin", "alice", "bob", "carol", "dave", "lobby-screen", "slicer-bot"}
-	t.Cleanup(func() {
-		r.tofu(map[string]string{"initial_password": "unused"}, "destroy", "-auto-approve", "-input=false", "-no-color")
-	})
+	r.destroyWhenDone(map[string]string{"initial_password": "unused"})
 
 	// The first apply logs at TRACE level, to show that no secret reaches the log.
 	logFile := filepath.Join(t.TempDir(), "tofu.log")
@@ -214,43 +67,15 @@ func TestAccExample_printFarm(t *testing.T) {
 
 	// A new password_version sends the new initial password to every account.
 	r.apply(map[string]string{"initial_password": "second-password", "password_version": "2"})
-	runChecks(t, checkLogin("bob", "second-password", true), checkLogin("bob", "first-password", false))
+	runChecks(t, checkPassword(testURL(), "bob", "second-password", "first-password"))
 
-	if code := r.tofu(map[string]string{"initial_password": "unused"}, "destroy", "-auto-approve", "-input=false", "-no-color"); code != 0 {
-		t.Fatalf("destroy failed with exit code %d", code)
-	}
+	r.destroy(map[string]string{"initial_password": "unused"})
 	for _, name := range users {
 		if err := checkUserGone(t, name); err != nil {
 			t.Error(err)
 		}
 	}
 	runChecks(t, checkGroupsGone(t, "operators"), checkKeyOwner(slicerKey, "", false))
-}
-
-// outputRaw returns an output's value, sensitive ones included.
-func (r *tofuRunner) outputRaw(name string) string {
-	r.t.Helper()
-	if code := r.tofu(nil, "output", "-raw", name); code != 0 || r.output == "" {
-		r.t.Fatalf("tofu output %s: exit code %d, %d bytes", name, code, len(r.output))
-	}
-	return r.output
-}
-
-// checkKeyOwner demands that an API key acts as the named user (works), or that
-// OctoPrint no longer knows it.
-func checkKeyOwner(key, name string, works bool) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		me, err := keyOwner(key)
-		switch {
-		case err != nil:
-			return err
-		case works && me.Name != name:
-			return fmt.Errorf("the key acts as %q, want %q", me.Name, name)
-		case !works && me.Name != "":
-			return fmt.Errorf("the key still works, as user %q", me.Name)
-		}
-		return nil
-	}
 }
 
 // checkLogHasNoSecrets demands that a TRACE log holds the provider's request records, and
@@ -265,6 +90,181 @@ func checkLogHasNoSecrets(t *testing.T, logFile string, secrets ...string) {
 	for _, secret := range secrets {
 		if strings.Contains(log, secret) {
 			t.Errorf("the TRACE log contains the secret %.3s...", secret)
+		}
+	}
+}
+
+// examples/farm-of-servers puts the same operators on every server of a farm through a
+// provider configuration per server (provider for_each). Applied to two OctoPrint
+// servers of the test's own, each must get the operators; a server retired as the
+// example says must lose them while the other keeps them; destroy must remove the rest.
+func TestAccExample_farmOfServers(t *testing.T) {
+	skipUnlessAcceptance(t)
+	t.Parallel()
+	servers := startServers(t, 2)
+	r := newExampleRunner(t, "farm-of-servers")
+	farm, keys := map[string]any{}, map[string]any{}
+	for i, srv := range servers {
+		name := fmt.Sprintf("printer%d", i+1)
+		farm[name], keys[name] = map[string]string{"url": srv.URL}, srv.APIKey
+	}
+	vars := map[string]string{"servers": jsonValue(t, farm), "api_keys": jsonValue(t, keys), "initial_password": "first-password"}
+	r.destroyWhenDone(vars)
+
+	operators := applyFarmExample(t, r, servers, vars)
+
+	// Retiring a server as the example says: marked retired, its users go; then removed
+	// from the map, nothing is left to plan.
+	farm["printer2"] = map[string]any{"url": servers[1].URL, "retired": true}
+	vars["servers"] = jsonValue(t, farm)
+	r.apply(vars)
+	checkOperators(t, servers[0], operators, true)
+	checkOperators(t, servers[1], operators, false)
+	delete(farm, "printer2")
+	vars["servers"] = jsonValue(t, farm)
+	r.apply(vars)
+
+	r.destroy(vars)
+	checkOperators(t, servers[0], operators, false)
+}
+
+// examples/farm-of-servers/terraform does the same for Terraform, without provider
+// for_each: an aliased provider block and a module block per server.
+func TestAccExample_farmOfServersAliases(t *testing.T) {
+	skipUnlessAcceptance(t)
+	t.Parallel()
+	servers := startServers(t, 2)
+	r := newExampleRunner(t, "farm-of-servers")
+	r.dir = filepath.Join(r.dir, "terraform")
+	urls, keys := map[string]any{}, map[string]any{}
+	for i, srv := range servers {
+		name := fmt.Sprintf("printer%d", i+1)
+		urls[name], keys[name] = srv.URL, srv.APIKey
+	}
+	vars := map[string]string{"urls": jsonValue(t, urls), "api_keys": jsonValue(t, keys), "initial_password": "first-password"}
+	r.destroyWhenDone(vars)
+
+	operators := applyFarmExample(t, r, servers, vars)
+	r.destroy(vars)
+	for _, srv := range servers {
+		checkOperators(t, srv, operators, false)
+	}
+}
+
+// applyFarmExample applies a farm example and demands that every server has the
+// operators, who can log in with the initial password. It returns their names.
+func applyFarmExample(t *testing.T, r *tofuRunner, servers []*testserver.Server, vars map[string]string) []string {
+	t.Helper()
+	// Installs the local module (the provider comes from dev_overrides); provider for_each
+	// needs the variables then already.
+	if code := r.tofu(vars, "get", "-no-color"); code != 0 {
+		t.Fatalf("get failed with exit code %d", code)
+	}
+	r.apply(vars)
+	operators := []string{"alice", "bob", "carol"}
+	for _, srv := range servers {
+		checkOperators(t, srv, operators, true)
+		if err := testserver.Login(context.Background(), srv.URL, "carol", vars["initial_password"]); err != nil {
+			t.Errorf("%s: carol cannot log in: %v", srv.URL, err)
+		}
+	}
+	return operators
+}
+
+// checkOperators demands that the operators are on the server as members of the
+// operators group, or that none of them is.
+func checkOperators(t *testing.T, srv *testserver.Server, operators []string, present bool) {
+	t.Helper()
+	users := serverUsers(t, srv, "")
+	for _, name := range operators {
+		u, ok := users[name]
+		switch {
+		case present && (!ok || !slices.Equal(u.Groups, []string{"operators"})):
+			t.Errorf("%s: user %q is %+v (present %v), want a member of operators", srv.URL, name, u, ok)
+		case !present && ok:
+			t.Errorf("%s: user %q is still there", srv.URL, name)
+		}
+	}
+}
+
+// startServers starts n OctoPrint servers of the test's own at once.
+func startServers(t *testing.T, n int) []*testserver.Server {
+	t.Helper()
+	servers := make([]*testserver.Server, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range servers {
+		wg.Go(func() { servers[i], errs[i] = testserver.Start(context.Background(), testserver.Options{}) })
+	}
+	wg.Wait()
+	for i, srv := range servers {
+		if srv != nil {
+			t.Cleanup(func() { _ = srv.Stop() })
+		}
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+	}
+	return servers
+}
+
+// jsonValue writes a value for a TF_VAR_ variable (JSON is valid HCL).
+func jsonValue(t *testing.T, m map[string]any) string {
+	t.Helper()
+	data, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// examples/adopt-accounts imports the accounts a server already has: the first apply
+// sets their groups and leaves every password as it was; raising password_version then
+// sends the new one.
+func TestAccExample_adoptAccounts(t *testing.T) {
+	skipUnlessAcceptance(t)
+	t.Parallel()
+	srv := startServers(t, 1)[0]
+	client, err := serverClient(srv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	operators := []string{"alice", "bob", "carol"}
+	for _, name := range operators {
+		u := octoprint.NewUser{Name: name, Password: name + "-own", Active: true, Groups: []string{"readonly"}}
+		if _, err := client.AddUser(context.Background(), u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := newExampleRunner(t, "adopt-accounts")
+	r.env = append(r.env, EnvURL+"="+srv.URL, EnvAPIKey+"="+srv.APIKey)
+	vars := map[string]string{"initial_password": "initial-password"}
+	r.destroyWhenDone(vars)
+
+	r.apply(vars)
+	if !strings.Contains(r.output, "3 imported") {
+		t.Errorf("the apply imported no 3 users:\n%s", r.output)
+	}
+	for _, name := range operators {
+		if u := serverUsers(t, srv, "")[name]; !slices.Equal(u.Groups, []string{"users"}) {
+			t.Errorf("%s is in %v, want [users]", name, u.Groups)
+		}
+		runChecks(t, checkPassword(srv.URL, name, name+"-own", "initial-password"))
+	}
+
+	vars["password_version"] = "2"
+	r.apply(vars)
+	for _, name := range operators {
+		runChecks(t, checkPassword(srv.URL, name, "initial-password", name+"-own"))
+	}
+}
+
+// runChecks runs server checks outside a terraform-plugin-testing step.
+func runChecks(t *testing.T, checks ...resource.TestCheckFunc) {
+	t.Helper()
+	for _, check := range checks {
+		if err := check(nil); err != nil {
+			t.Error(err)
 		}
 	}
 }

@@ -34,7 +34,7 @@ var (
 
 // NewGroupResource returns the octoprint_group resource.
 func NewGroupResource() resource.Resource {
-	return &groupResource{}
+	return &groupResource{resourceBase{name: "group"}}
 }
 
 type groupResource struct {
@@ -45,10 +45,6 @@ type groupResourceModel struct {
 	ID types.String `tfsdk:"id"`
 	groupAttributes
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
-}
-
-func (r *groupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_group"
 }
 
 func (r *groupResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {

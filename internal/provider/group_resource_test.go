@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -14,62 +13,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
 )
-
-const groupAddress = "octoprint_group.test"
-
-// groupConfig renders an octoprint_group "test" with the given extra attributes.
-func groupConfig(key, name, attributes string) string {
-	return fmt.Sprintf(`
-resource "octoprint_group" "test" {
-  key  = %q
-  name = %q
-%s
-}
-`, key, name, attributes)
-}
-
-func expectGroup(attr string, value knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(groupAddress, tfjsonpath.New(attr), value)
-}
-
-func expectGroupAction(action plancheck.ResourceActionType) resource.ConfigPlanChecks {
-	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(groupAddress, action)}}
-}
-
-// checkServerGroup compares what OctoPrint itself reports of a group with what is expected.
-func checkServerGroup(t *testing.T, want octoprint.Group) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		g, err := testClient(t).GetGroup(context.Background(), want.Key)
-		if err != nil {
-			return err
-		}
-		if g.Name != want.Name || g.Description != want.Description || g.Default != want.Default ||
-			!sameSet(g.Permissions, want.Permissions) || !sameSet(g.Subgroups, want.Subgroups) {
-			return fmt.Errorf("server has group %+v, want %+v", *g, want)
-		}
-		return nil
-	}
-}
-
-// checkGroupsGone demands a real 404 from the server for each group key.
-func checkGroupsGone(t *testing.T, keys ...string) func(*terraform.State) error {
-	return func(*terraform.State) error {
-		for _, key := range keys {
-			_, err := testClient(t).GetGroup(context.Background(), key)
-			switch {
-			case err == nil:
-				return fmt.Errorf("group %q still exists on the server", key)
-			case !errors.Is(err, octoprint.ErrNotFound):
-				return fmt.Errorf("expected 404 for group %q, got: %w", key, err)
-			}
-		}
-		return nil
-	}
-}
 
 func TestAccGroup_lifecycle(t *testing.T) {
 	skipUnlessAcceptance(t)
@@ -85,17 +31,17 @@ func TestAccGroup_lifecycle(t *testing.T) {
   subgroups   = ["readonly"]
 `),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectGroup("id", knownvalue.StringExact(key)),
-					expectGroup("key", knownvalue.StringExact(key)),
-					expectGroup("name", knownvalue.StringExact("Operators")),
-					expectGroup("description", knownvalue.StringExact("Print crew")),
-					expectGroup("permissions", stringSet("CONNECTION", "FILES_LIST")),
-					expectGroup("subgroups", stringSet("readonly")),
-					expectGroup("default", knownvalue.Bool(false)),
-					expectGroup("dangerous", knownvalue.Bool(false)),
-					expectGroup("changeable", knownvalue.Bool(true)),
-					expectGroup("removable", knownvalue.Bool(true)),
-					expectGroup("toggleable", knownvalue.Bool(true)),
+					expectValue(groupAddress, "id", knownvalue.StringExact(key)),
+					expectValue(groupAddress, "key", knownvalue.StringExact(key)),
+					expectValue(groupAddress, "name", knownvalue.StringExact("Operators")),
+					expectValue(groupAddress, "description", knownvalue.StringExact("Print crew")),
+					expectValue(groupAddress, "permissions", stringSet("CONNECTION", "FILES_LIST")),
+					expectValue(groupAddress, "subgroups", stringSet("readonly")),
+					expectValue(groupAddress, "default", knownvalue.Bool(false)),
+					expectValue(groupAddress, "dangerous", knownvalue.Bool(false)),
+					expectValue(groupAddress, "changeable", knownvalue.Bool(true)),
+					expectValue(groupAddress, "removable", knownvalue.Bool(true)),
+					expectValue(groupAddress, "toggleable", knownvalue.Bool(true)),
 				},
 				Check: checkServerGroup(t, octoprint.Group{Key: key, Name: "Operators", Description: "Print crew",
 					Permissions: []string{"CONNECTION", "FILES_LIST"}, Subgroups: []string{"readonly"}}),
@@ -111,11 +57,11 @@ func TestAccGroup_lifecycle(t *testing.T) {
   description = "Print crew, with settings"
   permissions = ["CONNECTION", "FILES_LIST", "PRINT", "SETTINGS"]
 `),
-				ConfigPlanChecks: expectGroupAction(plancheck.ResourceActionUpdate),
+				ConfigPlanChecks: expectAction(groupAddress, plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectGroup("permissions", stringSet("CONNECTION", "FILES_LIST", "PRINT", "SETTINGS")),
-					expectGroup("subgroups", knownvalue.SetExact(nil)),
-					expectGroup("dangerous", knownvalue.Bool(true)),
+					expectValue(groupAddress, "permissions", stringSet("CONNECTION", "FILES_LIST", "PRINT", "SETTINGS")),
+					expectValue(groupAddress, "subgroups", knownvalue.SetExact(nil)),
+					expectValue(groupAddress, "dangerous", knownvalue.Bool(true)),
 				},
 				Check: checkServerGroup(t, octoprint.Group{Key: key, Name: "Operators", Description: "Print crew, with settings",
 					Permissions: []string{"CONNECTION", "FILES_LIST", "PRINT", "SETTINGS"}, Subgroups: []string{}}),
@@ -134,14 +80,14 @@ func TestAccGroup_lifecycle(t *testing.T) {
   description = "Print crew"
   permissions = ["CONNECTION", "FILES_LIST"]
 `),
-				ConfigPlanChecks: expectGroupAction(plancheck.ResourceActionUpdate),
+				ConfigPlanChecks: expectAction(groupAddress, plancheck.ResourceActionUpdate),
 				Check: checkServerGroup(t, octoprint.Group{Key: key, Name: "Operators", Description: "Print crew",
 					Permissions: []string{"CONNECTION", "FILES_LIST"}, Subgroups: []string{}}),
 			},
 			{
 				// OctoPrint cannot rename a group: a new name replaces it.
 				Config:           groupConfig(key, "Print operators", `permissions = ["CONNECTION"]`),
-				ConfigPlanChecks: expectGroupAction(plancheck.ResourceActionDestroyBeforeCreate),
+				ConfigPlanChecks: expectAction(groupAddress, plancheck.ResourceActionDestroyBeforeCreate),
 				Check: checkServerGroup(t, octoprint.Group{Key: key, Name: "Print operators",
 					Permissions: []string{"CONNECTION"}, Subgroups: []string{}}),
 			},
@@ -153,7 +99,7 @@ func TestAccGroup_lifecycle(t *testing.T) {
 					}
 				},
 				Config:           groupConfig(key, "Print operators", `permissions = ["CONNECTION"]`),
-				ConfigPlanChecks: expectGroupAction(plancheck.ResourceActionCreate),
+				ConfigPlanChecks: expectAction(groupAddress, plancheck.ResourceActionCreate),
 				Check: checkServerGroup(t, octoprint.Group{Key: key, Name: "Print operators",
 					Permissions: []string{"CONNECTION"}, Subgroups: []string{}}),
 			},
@@ -189,10 +135,10 @@ func TestAccGroup_withMembers(t *testing.T) {
 				// A new name replaces the group, which OctoPrint removes from its members:
 				// the same apply makes them members again.
 				Config: membersConfig(prefix, "Print crew"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				ConfigPlanChecks: preApply(
 					plancheck.ExpectResourceAction("octoprint_group.operators", plancheck.ResourceActionDestroyBeforeCreate),
 					plancheck.ExpectResourceAction(`octoprint_user.operator[0]`, plancheck.ResourceActionUpdate),
-				}},
+				),
 				Check: resource.ComposeTestCheckFunc(
 					checkServerUser(t, prefix+"-0", true, []string{prefix + "-operators"}, []string{}),
 					checkServerUser(t, prefix+"-2", true, []string{prefix + "-operators"}, []string{}),
@@ -318,19 +264,17 @@ import {
 			{
 				// An import block with the server's values is a no-op; the description
 				// may be left out.
-				Config: guestsConfig("permissions = " + hclList(guests.Permissions)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(groupAddress, plancheck.ResourceActionNoop),
-				}},
+				Config:           guestsConfig("permissions = " + hclList(guests.Permissions)),
+				ConfigPlanChecks: expectAction(groupAddress, plancheck.ResourceActionNoop),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectGroup("description", knownvalue.StringExact(guests.Description)),
-					expectGroup("removable", knownvalue.Bool(false)),
-					expectGroup("toggleable", knownvalue.Bool(false)),
+					expectValue(groupAddress, "description", knownvalue.StringExact(guests.Description)),
+					expectValue(groupAddress, "removable", knownvalue.Bool(false)),
+					expectValue(groupAddress, "toggleable", knownvalue.Bool(false)),
 				},
 			},
 			{
 				Config:           guestsConfig("permissions = " + hclList(changed)),
-				ConfigPlanChecks: expectGroupAction(plancheck.ResourceActionUpdate),
+				ConfigPlanChecks: expectAction(groupAddress, plancheck.ResourceActionUpdate),
 				Check: checkServerGroup(t, octoprint.Group{Key: "guests", Name: guests.Name, Description: guests.Description,
 					Permissions: changed, Subgroups: guests.Subgroups}),
 			},
@@ -375,13 +319,11 @@ import {
 		CheckDestroy:             checkServerGroup(t, *users),
 		Steps: []resource.TestStep{
 			{
-				Config: config(users.Name),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(groupAddress, plancheck.ResourceActionNoop),
-				}},
+				Config:           config(users.Name),
+				ConfigPlanChecks: expectAction(groupAddress, plancheck.ResourceActionNoop),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectGroup("default", knownvalue.Bool(true)),
-					expectGroup("description", knownvalue.StringExact(users.Description)),
+					expectValue(groupAddress, "default", knownvalue.Bool(true)),
+					expectValue(groupAddress, "description", knownvalue.StringExact(users.Description)),
 				},
 			},
 			{
@@ -444,14 +386,14 @@ resource "octoprint_group" "outer" {
 			{
 				Config: config(`["STATUS"]`, "first"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("octoprint_group.outer", tfjsonpath.New("dangerous"), knownvalue.Bool(false)),
+					expectValue("octoprint_group.outer", "dangerous", knownvalue.Bool(false)),
 				},
 			},
 			{
 				Config: config(`["STATUS", "SETTINGS"]`, "second"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("octoprint_group.inner", tfjsonpath.New("dangerous"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue("octoprint_group.outer", tfjsonpath.New("dangerous"), knownvalue.Bool(true)),
+					expectValue("octoprint_group.inner", "dangerous", knownvalue.Bool(true)),
+					expectValue("octoprint_group.outer", "dangerous", knownvalue.Bool(true)),
 				},
 			},
 		},

@@ -19,9 +19,8 @@ var _ datasource.DataSourceWithConfigure = (*listDataSource[octoprint.User, user
 // list attribute named like the data source, sorted by key so that it does not change
 // order between plans. Its id is that name too.
 type listDataSource[T, A any] struct {
+	// dataSourceBase's name is the list attribute's too: "users".
 	dataSourceBase
-	// name is both the type name's suffix and the list attribute: "users".
-	name        string
 	description string
 	// itemDescription describes the list attribute; itemSchema, one element.
 	itemDescription string
@@ -31,10 +30,6 @@ type listDataSource[T, A any] struct {
 	list       func(*octoprint.Client, context.Context) ([]T, error)
 	key        func(T) string
 	attributes func(*T) A
-}
-
-func (d *listDataSource[T, A]) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_" + d.name
 }
 
 func (d *listDataSource[T, A]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -72,7 +67,7 @@ func (d *listDataSource[T, A]) Read(ctx context.Context, _ datasource.ReadReques
 // NewUsersDataSource returns the octoprint_users data source.
 func NewUsersDataSource() datasource.DataSource {
 	return &listDataSource[octoprint.User, userAttributes]{
-		name:            "users",
+		dataSourceBase:  dataSourceBase{name: "users"},
 		description:     "Reads every user of the OctoPrint server, including users made outside Terraform, sorted by name.",
 		itemDescription: "Every user, sorted by name.",
 		itemSchema:      userAttributesSchema(),
@@ -85,7 +80,7 @@ func NewUsersDataSource() datasource.DataSource {
 // NewGroupsDataSource returns the octoprint_groups data source.
 func NewGroupsDataSource() datasource.DataSource {
 	return &listDataSource[octoprint.Group, groupAttributes]{
-		name:            "groups",
+		dataSourceBase:  dataSourceBase{name: "groups"},
 		description:     "Reads every access group of the OctoPrint server, built-in and custom, sorted by key.",
 		itemDescription: "Every group, sorted by key.",
 		itemSchema:      groupAttributesSchema(),
@@ -98,7 +93,7 @@ func NewGroupsDataSource() datasource.DataSource {
 // NewPermissionsDataSource returns the octoprint_permissions data source.
 func NewPermissionsDataSource() datasource.DataSource {
 	return &listDataSource[octoprint.Permission, permissionAttributes]{
-		name: "permissions",
+		dataSourceBase: dataSourceBase{name: "permissions"},
 		description: "Reads every permission the OctoPrint server knows, those of its plugins included, sorted by key. " +
 			"These keys are what `octoprint_group.permissions` and `octoprint_user.permissions` accept.",
 		itemDescription: "Every permission, sorted by key.",

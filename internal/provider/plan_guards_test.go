@@ -10,7 +10,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
@@ -448,49 +447,5 @@ resource "octoprint_user_api_key" "test" {
 			{Config: config, Destroy: true},
 		},
 		CheckDestroy: func(*terraform.State) error { return checkUserGone(t, name) },
-	})
-}
-
-// The settings and key of a user that the configuration creates again come back with it.
-func TestAccPlan_userDeletedByHandIsCreatedAgain(t *testing.T) {
-	skipUnlessAcceptance(t)
-	name := acctest.RandomWithPrefix("tf-acc-again")
-	config := userConfig(name, `password = "secret"`) + `
-resource "octoprint_user_settings" "test" {
-  user     = octoprint_user.test.name
-  settings = jsonencode({ interface = { language = "de" } })
-}
-
-resource "octoprint_user_api_key" "test" {
-  user = octoprint_user.test.name
-}
-`
-	var key string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             checkUsersDestroyed(t),
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				Check: resource.ComposeTestCheckFunc(
-					recordKey(&key),
-					func(*terraform.State) error { return testClient(t).DeleteUser(context.Background(), name) },
-				),
-				ExpectNonEmptyPlan: true,
-			},
-			{
-				Config: config,
-				ConfigPlanChecks: preApply(
-					plancheck.ExpectResourceAction(userAddress, plancheck.ResourceActionCreate),
-					plancheck.ExpectResourceAction(settingsAddress, plancheck.ResourceActionUpdate),
-					plancheck.ExpectResourceAction("octoprint_user_api_key.test", plancheck.ResourceActionUpdate),
-				),
-				Check: resource.ComposeTestCheckFunc(
-					checkServerSettings(t, name, map[string]string{"interface": `{"language":"de"}`}),
-					func(s *terraform.State) error { return checkKeyOwner(apiKeyIn(s), name, true)(s) },
-					checkKeyDead(&key),
-				),
-			},
-		},
 	})
 }

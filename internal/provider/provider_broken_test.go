@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/testserver"
 )
 
 // What stands between the provider and OctoPrint can misbehave: a proxy answering HTML,
@@ -64,12 +64,7 @@ func TestAccProvider_brokenServers(t *testing.T) {
 func TestAccProvider_tls(t *testing.T) {
 	skipUnlessAcceptance(t)
 	// A TLS proxy with its own CA in front of the real OctoPrint.
-	target, err := url.Parse(testURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := httptest.NewTLSServer(httputil.NewSingleHostReverseProxy(target))
-	t.Cleanup(proxy.Close)
+	proxy := proxyToTestServer(t, testserver.ProxyOptions{TLS: true})
 	ca := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: proxy.Certificate().Raw}))
 	works := readUsersWith("") + `
 output "admin_listed" { value = contains([for u in data.octoprint_users.all.users : u.name], "admin") }

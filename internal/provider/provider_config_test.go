@@ -12,21 +12,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
 )
-
-// readUsersWith renders a provider block with the given body and a read of every user.
-func readUsersWith(providerBody string) string {
-	return fmt.Sprintf(`
-provider "octoprint" {
-%s
-}
-
-data "octoprint_users" "all" {}
-`, providerBody)
-}
 
 func TestAccProvider_invalidConfiguration(t *testing.T) {
 	skipUnlessAcceptance(t)
@@ -162,10 +150,10 @@ data "octoprint_users" "all" {
 				// A data source depending on the resources is read at apply, once the
 				// provider is configured.
 				Config:            config(testURL(), dataSource),
-				ConfigStateChecks: []statecheck.StateCheck{expectUser("groups", stringSet("readonly", name))},
+				ConfigStateChecks: []statecheck.StateCheck{expectValue(userAddress, "groups", stringSet("readonly", name))},
 				Check: resource.ComposeTestCheckFunc(
 					checkServerUser(t, name, true, []string{"readonly", name}, []string{}),
-					func(s *terraform.State) error { return checkKeyOwner(apiKeyIn(s), name, true)(s) },
+					checkStateKeyOwner(name),
 				),
 			},
 			{
@@ -178,64 +166,6 @@ data "octoprint_users" "all" {
 				// A data source to read while the provider cannot be: a clear error.
 				Config:      config(testURL(), dataSource),
 				ExpectError: regexp.MustCompile(`(?s)OctoPrint provider not configured.*not\s+known\s+yet`),
-			},
-		},
-	})
-}
-
-// OctoPrint refuses to delete the user whose key the provider uses: the error says so,
-// and the user stays. The import leaves the admin's password alone; a password_wo change
-// for that user is refused by OctoPrint, and the error says why.
-func TestAccUser_deleteOwnUser(t *testing.T) {
-	skipUnlessAcceptance(t)
-	me, err := testClient(t).CurrentUser(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin := func(version string) string {
-		return fmt.Sprintf(`
-import {
-  to = octoprint_user.admin
-  id = %q
-}
-
-resource "octoprint_user" "admin" {
-  name                = %q
-  password_wo         = "unused"
-  password_wo_version = %s
-  groups              = ["admins", "users"]
-}
-`, me.Name, me.Name, version)
-	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: admin("null")},
-			// The first version after the import is adopted; a new one would send
-			// password_wo, which OctoPrint refuses without the admin's current password.
-			{Config: admin("1")},
-			{
-				Config:      admin("2"),
-				ExpectError: regexp.MustCompile(`(?s)Could not change the password.*asks\s+for\s+its\s+current\s+password`),
-			},
-			{
-				Config:      `# the admin is no longer declared`,
-				ExpectError: regexp.MustCompile(`(?s)Could not delete user.*refuses\s+to\s+delete\s+the\s+user\s+whose\s+API\s+key`),
-			},
-			{
-				// Stop managing the admin without deleting it.
-				Config: `
-removed {
-  from = octoprint_user.admin
-  lifecycle {
-    destroy = false
-  }
-}
-`,
-				Check: func(*terraform.State) error {
-					_, err := testClient(t).GetUser(context.Background(), me.Name)
-					return err
-				},
 			},
 		},
 	})

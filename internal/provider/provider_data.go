@@ -18,11 +18,17 @@ type providerData struct {
 	plan *planRegistry
 }
 
-// resourceBase is embedded by every resource: it receives the configured client and
-// the plan-time registry.
+// resourceBase is embedded by every resource: its type name, and the configured client
+// and plan-time registry.
 type resourceBase struct {
+	// name is the type name without the provider's: "user" for octoprint_user.
+	name   string
 	client *octoprint.Client
 	plan   *planRegistry
+}
+
+func (b *resourceBase) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + b.name
 }
 
 func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -31,9 +37,16 @@ func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureReques
 	}
 }
 
-// dataSourceBase is embedded by every data source: it receives the configured client.
+// dataSourceBase is embedded by every data source: its type name, and the configured
+// client.
 type dataSourceBase struct {
+	// name is the type name without the provider's: "users" for octoprint_users.
+	name   string
 	client *octoprint.Client
+}
+
+func (b *dataSourceBase) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + b.name
 }
 
 func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {

@@ -29,7 +29,7 @@ var (
 
 // NewUserAPIKeyResource returns the octoprint_user_api_key resource.
 func NewUserAPIKeyResource() resource.Resource {
-	return &userAPIKeyResource{}
+	return &userAPIKeyResource{resourceBase{name: "user_api_key"}}
 }
 
 type userAPIKeyResource struct {
@@ -42,10 +42,6 @@ type userAPIKeyResourceModel struct {
 	Triggers types.Map      `tfsdk:"triggers"`
 	APIKey   types.String   `tfsdk:"api_key"`
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
-}
-
-func (r *userAPIKeyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_user_api_key"
 }
 
 func (r *userAPIKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {

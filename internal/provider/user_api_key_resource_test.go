@@ -16,8 +16,6 @@ import (
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
 )
 
-const apiKeyAddress = "octoprint_user_api_key.test" //nolint:gosec // G101: a resource address, not a key
-
 // botConfig renders a group with two permissions, a bot user in it, and its API key.
 func botConfig(name, rotation string) string {
 	return fmt.Sprintf(`
@@ -38,23 +36,6 @@ resource "octoprint_user_api_key" "test" {
   triggers = { rotation = %[2]q }
 }
 `, name, rotation)
-}
-
-// apiKeyIn returns the key in state.
-func apiKeyIn(s *terraform.State) string {
-	if rs, ok := s.RootModule().Resources[apiKeyAddress]; ok {
-		return rs.Primary.Attributes["api_key"]
-	}
-	return ""
-}
-
-// keyOwner asks OctoPrint whose key it is: "" when OctoPrint does not know the key.
-func keyOwner(key string) (*octoprint.CurrentUser, error) {
-	client, err := octoprint.New(octoprint.Config{URL: testURL(), APIKey: key, UserAgent: "acceptance-tests"})
-	if err != nil {
-		return nil, err
-	}
-	return client.CurrentUser(context.Background())
 }
 
 // statusWith returns the status of a GET made with the key.
@@ -157,7 +138,7 @@ func TestAccUserAPIKey_lifecycle(t *testing.T) {
 			{
 				// Rotation: the old key stops working.
 				Config:           botConfig(name, "2"),
-				ConfigPlanChecks: apiKeyAction(plancheck.ResourceActionDestroyBeforeCreate),
+				ConfigPlanChecks: expectAction(apiKeyAddress, plancheck.ResourceActionDestroyBeforeCreate),
 				Check: resource.ComposeTestCheckFunc(
 					checkKeyActsAs(name, "STATUS", "FILES_LIST"),
 					checkKeyDead(&first),
@@ -187,7 +168,7 @@ removed {
 			},
 			{
 				Config:           botConfig(name, "2"),
-				ConfigPlanChecks: apiKeyAction(plancheck.ResourceActionUpdate),
+				ConfigPlanChecks: expectAction(apiKeyAddress, plancheck.ResourceActionUpdate),
 				Check: resource.ComposeTestCheckFunc(
 					resource.TestCheckResourceAttr(apiKeyAddress, "triggers.rotation", "2"),
 					checkKeyStill(&second, name),
@@ -203,7 +184,7 @@ removed {
 					}
 				},
 				Config:           botConfig(name, "2"),
-				ConfigPlanChecks: apiKeyAction(plancheck.ResourceActionCreate),
+				ConfigPlanChecks: expectAction(apiKeyAddress, plancheck.ResourceActionCreate),
 				Check: resource.ComposeTestCheckFunc(
 					checkKeyActsAs(name, "STATUS", "FILES_LIST"),
 					checkKeyDead(&second),
@@ -219,7 +200,7 @@ removed {
 					}
 				},
 				Config:           botConfig(name, "2"),
-				ConfigPlanChecks: apiKeyAction(plancheck.ResourceActionCreate),
+				ConfigPlanChecks: expectAction(apiKeyAddress, plancheck.ResourceActionCreate),
 				Check: resource.ComposeTestCheckFunc(
 					checkKeyActsAs(name, "STATUS", "FILES_LIST"),
 					checkKeyDead(&last),
@@ -228,10 +209,6 @@ removed {
 			},
 		},
 	})
-}
-
-func apiKeyAction(action plancheck.ResourceActionType) resource.ConfigPlanChecks {
-	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(apiKeyAddress, action)}}
 }
 
 // Destroying the key alone (the user stays) makes it stop working.
@@ -243,7 +220,6 @@ func TestAccUserAPIKey_destroyKillsKey(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
-			defer func() { _ = testClient(t).DeleteUser(ctx, name) }()
 			if err := checkKeyDead(&key)(s); err != nil {
 				return err
 			}
@@ -257,11 +233,7 @@ func TestAccUserAPIKey_destroyKillsKey(t *testing.T) {
 			return nil
 		},
 		Steps: []resource.TestStep{{
-			PreConfig: func() {
-				if _, err := testClient(t).AddUser(ctx, octoprint.NewUser{Name: name, Password: "x", Active: true}); err != nil {
-					t.Fatal(err)
-				}
-			},
+			PreConfig: func() { addUserOutside(t, octoprint.NewUser{Name: name, Password: "x", Active: true}) },
 			Config: fmt.Sprintf(`
 resource "octoprint_user_api_key" "test" {
   user = %q
@@ -360,11 +332,8 @@ resource "octoprint_user_api_key" "test" {
 			},
 			{
 				Config:           config("  triggers = { rotation = \"1\" }\n"),
-				ConfigPlanChecks: apiKeyAction(plancheck.ResourceActionDestroyBeforeCreate),
-				Check: resource.ComposeTestCheckFunc(
-					checkKeyDead(&handMade),
-					func(s *terraform.State) error { return checkKeyOwner(apiKeyIn(s), name, true)(s) },
-				),
+				ConfigPlanChecks: expectAction(apiKeyAddress, plancheck.ResourceActionDestroyBeforeCreate),
+				Check:            resource.ComposeTestCheckFunc(checkKeyDead(&handMade), checkStateKeyOwner(name)),
 			},
 		},
 	})

@@ -18,7 +18,7 @@ var _ datasource.DataSourceWithConfigure = (*userDataSource)(nil)
 
 // NewUserDataSource returns the octoprint_user data source.
 func NewUserDataSource() datasource.DataSource {
-	return &userDataSource{}
+	return &userDataSource{dataSourceBase{name: "user"}}
 }
 
 type userDataSource struct {
@@ -28,10 +28,6 @@ type userDataSource struct {
 type userDataSourceModel struct {
 	ID types.String `tfsdk:"id"`
 	userAttributes
-}
-
-func (d *userDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_user"
 }
 
 func (d *userDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {

@@ -1,8 +1,6 @@
 package provider
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"testing"
@@ -11,25 +9,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
 )
-
-// addUserOutside creates a user beside Terraform and deletes it when the test ends,
-// unless a test has destroyed it by then.
-func addUserOutside(t *testing.T, u octoprint.NewUser) {
-	t.Helper()
-	client := testClient(t)
-	if _, err := client.AddUser(context.Background(), u); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := client.DeleteUser(context.Background(), u.Name); err != nil && !errors.Is(err, octoprint.ErrNotFound) {
-			t.Errorf("deleting %q: %v", u.Name, err)
-		}
-	})
-}
 
 func TestAccUserDataSource(t *testing.T) {
 	skipUnlessAcceptance(t)
@@ -44,11 +26,11 @@ func TestAccUserDataSource(t *testing.T) {
 			{
 				Config: fmt.Sprintf(`data "octoprint_user" "test" { name = %q }`, name),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(address, tfjsonpath.New("id"), knownvalue.StringExact(name)),
-					statecheck.ExpectKnownValue(address, tfjsonpath.New("active"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(address, tfjsonpath.New("admin"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(address, tfjsonpath.New("groups"), stringSet("admins", "readonly")),
-					statecheck.ExpectKnownValue(address, tfjsonpath.New("permissions"), stringSet("PRINT")),
+					expectValue(address, "id", knownvalue.StringExact(name)),
+					expectValue(address, "active", knownvalue.Bool(false)),
+					expectValue(address, "admin", knownvalue.Bool(true)),
+					expectValue(address, "groups", stringSet("admins", "readonly")),
+					expectValue(address, "permissions", stringSet("PRINT")),
 				},
 			},
 			{
@@ -56,52 +38,6 @@ func TestAccUserDataSource(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)OctoPrint user not found.*no user named`),
 			},
 		},
-	})
-}
-
-func TestAccUsersDataSource(t *testing.T) {
-	skipUnlessAcceptance(t)
-	prefix := acctest.RandomWithPrefix("tf-acc-list")
-	// Names that sort in this order: the data source lists users by name.
-	addUserOutside(t, octoprint.NewUser{Name: prefix + "-a", Password: "x", Active: true, Permissions: []string{"WEBCAM"}})
-	addUserOutside(t, octoprint.NewUser{Name: prefix + "-b", Password: "x", Active: false, Groups: []string{}})
-
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-data "octoprint_users" "all" {}
-
-locals {
-  mine = [for u in data.octoprint_users.all.users : u if startswith(u.name, %q)]
-  names = [for u in data.octoprint_users.all.users : u.name]
-}
-
-output "mine" { value = local.mine }
-output "sorted" { value = jsonencode(local.names) == jsonencode(sort(local.names)) }
-output "admin_listed" { value = contains(local.names, "admin") }
-`, prefix),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownOutputValue("mine", knownvalue.ListExact([]knownvalue.Check{
-					knownvalue.ObjectExact(map[string]knownvalue.Check{
-						"name":        knownvalue.StringExact(prefix + "-a"),
-						"active":      knownvalue.Bool(true),
-						"admin":       knownvalue.Bool(false),
-						"groups":      stringSet("users"),
-						"permissions": stringSet("WEBCAM"),
-					}),
-					knownvalue.ObjectExact(map[string]knownvalue.Check{
-						"name":        knownvalue.StringExact(prefix + "-b"),
-						"active":      knownvalue.Bool(false),
-						"admin":       knownvalue.Bool(false),
-						"groups":      stringSet(),
-						"permissions": stringSet(),
-					}),
-				})),
-				statecheck.ExpectKnownOutputValue("sorted", knownvalue.Bool(true)),
-				statecheck.ExpectKnownOutputValue("admin_listed", knownvalue.Bool(true)),
-			},
-		}},
 	})
 }
 
@@ -140,14 +76,14 @@ output "listed_groups" {
 			{
 				Config: config(`["users"]`),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(address, tfjsonpath.New("groups"), stringSet("users")),
+					expectValue(address, "groups", stringSet("users")),
 					statecheck.ExpectKnownOutputValue("listed_groups", stringSet("users")),
 				},
 			},
 			{
 				Config: config(`["readonly"]`),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(address, tfjsonpath.New("groups"), stringSet("readonly")),
+					expectValue(address, "groups", stringSet("readonly")),
 					statecheck.ExpectKnownOutputValue("listed_groups", stringSet("readonly")),
 				},
 			},

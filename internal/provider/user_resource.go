@@ -38,7 +38,7 @@ var (
 
 // NewUserResource returns the octoprint_user resource.
 func NewUserResource() resource.Resource {
-	return &userResource{}
+	return &userResource{resourceBase{name: "user"}}
 }
 
 type userResource struct {
@@ -57,10 +57,6 @@ type userResourceModel struct {
 // passwordLength refuses an empty password, which OctoPrint would take, and one longer
 // than its hashing library's limit of 4096 characters, which it answers with a 500.
 var passwordLength = stringvalidator.UTF8LengthBetween(1, 4096)
-
-func (r *userResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_user"
-}
 
 func (r *userResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{

@@ -2,10 +2,15 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"regexp"
+	"slices"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -13,89 +18,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/testserver"
 )
-
-const userAddress = "octoprint_user.test"
-
-// userConfig renders an octoprint_user "test" with the given extra attributes.
-func userConfig(name, attributes string) string {
-	return fmt.Sprintf(`
-resource "octoprint_user" "test" {
-  name = %q
-%s
-}
-`, name, attributes)
-}
-
-func expectUser(attr string, value knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(userAddress, tfjsonpath.New(attr), value)
-}
-
-func stringSet(values ...string) knownvalue.Check {
-	checks := make([]knownvalue.Check, len(values))
-	for i, v := range values {
-		checks[i] = knownvalue.StringExact(v)
-	}
-	return knownvalue.SetExact(checks)
-}
-
-func expectAction(action plancheck.ResourceActionType) resource.ConfigPlanChecks {
-	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(userAddress, action)}}
-}
-
-// checkServerUser compares what OctoPrint itself reports of a user with what is expected.
-func checkServerUser(t *testing.T, name string, active bool, groups, permissions []string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		u, err := testClient(t).GetUser(context.Background(), name)
-		if err != nil {
-			return err
-		}
-		if u.Active != active || !sameSet(u.Groups, groups) || !sameSet(u.Permissions, permissions) {
-			return fmt.Errorf("server has user %q active=%v groups=%v permissions=%v; want active=%v groups=%v permissions=%v",
-				name, u.Active, u.Groups, u.Permissions, active, groups, permissions)
-		}
-		return nil
-	}
-}
-
-func sameSet(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	seen := map[string]bool{}
-	for _, v := range a {
-		seen[v] = true
-	}
-	for _, v := range b {
-		if !seen[v] {
-			return false
-		}
-	}
-	return true
-}
-
-// checkLogin demands that OctoPrint accepts (or refuses) a password for a user.
-func checkLogin(name, password string, accepted bool) resource.TestCheckFunc {
-	return checkLoginAt(testURL(), name, password, accepted)
-}
-
-// checkLoginAt is checkLogin for the OctoPrint at baseURL.
-func checkLoginAt(baseURL, name, password string, accepted bool) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		err := testserver.Login(context.Background(), baseURL, name, password)
-		switch {
-		case accepted && err != nil:
-			return fmt.Errorf("expected OctoPrint to accept the password of %q: %w", name, err)
-		case !accepted && err == nil:
-			return fmt.Errorf("expected OctoPrint to refuse the password of %q, it accepted it", name)
-		}
-		return nil
-	}
-}
 
 func TestAccUser_lifecycle(t *testing.T) {
 	skipUnlessAcceptance(t)
@@ -111,12 +37,12 @@ func TestAccUser_lifecycle(t *testing.T) {
   permissions = ["WEBCAM"]
 `),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectUser("id", knownvalue.StringExact(name)),
-					expectUser("name", knownvalue.StringExact(name)),
-					expectUser("active", knownvalue.Bool(true)),
-					expectUser("admin", knownvalue.Bool(false)),
-					expectUser("groups", stringSet("users")),
-					expectUser("permissions", stringSet("WEBCAM")),
+					expectValue(userAddress, "id", knownvalue.StringExact(name)),
+					expectValue(userAddress, "name", knownvalue.StringExact(name)),
+					expectValue(userAddress, "active", knownvalue.Bool(true)),
+					expectValue(userAddress, "admin", knownvalue.Bool(false)),
+					expectValue(userAddress, "groups", stringSet("users")),
+					expectValue(userAddress, "permissions", stringSet("WEBCAM")),
 				},
 				Check: resource.ComposeTestCheckFunc(
 					checkServerUser(t, name, true, []string{"users"}, []string{"WEBCAM"}),
@@ -137,11 +63,11 @@ func TestAccUser_lifecycle(t *testing.T) {
   groups      = ["readonly"]
   permissions = []
 `),
-				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+				ConfigPlanChecks: expectAction(userAddress, plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectUser("active", knownvalue.Bool(false)),
-					expectUser("groups", stringSet("readonly")),
-					expectUser("permissions", stringSet()),
+					expectValue(userAddress, "active", knownvalue.Bool(false)),
+					expectValue(userAddress, "groups", stringSet("readonly")),
+					expectValue(userAddress, "permissions", stringSet()),
 				},
 				Check: resource.ComposeTestCheckFunc(
 					checkServerUser(t, name, false, []string{"readonly"}, []string{}),
@@ -154,23 +80,16 @@ func TestAccUser_lifecycle(t *testing.T) {
   password = "first-secret"
   groups   = ["admins", "users"]
 `),
-				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+				ConfigPlanChecks: expectAction(userAddress, plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectUser("active", knownvalue.Bool(true)),
-					expectUser("admin", knownvalue.Bool(true)),
-					expectUser("groups", stringSet("admins", "users")),
+					expectValue(userAddress, "active", knownvalue.Bool(true)),
+					expectValue(userAddress, "admin", knownvalue.Bool(true)),
+					expectValue(userAddress, "groups", stringSet("admins", "users")),
 				},
 				Check: checkServerUser(t, name, true, []string{"admins", "users"}, []string{}),
 			},
 		},
 	})
-}
-
-func testURL() string {
-	if testServer != nil {
-		return testServer.URL
-	}
-	return os.Getenv(EnvURL)
 }
 
 func TestAccUser_passwordChange(t *testing.T) {
@@ -186,11 +105,8 @@ func TestAccUser_passwordChange(t *testing.T) {
 			},
 			{
 				Config:           userConfig(name, `password = "new-secret"`),
-				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
-				Check: resource.ComposeTestCheckFunc(
-					checkLogin(name, "new-secret", true),
-					checkLogin(name, "old-secret", false),
-				),
+				ConfigPlanChecks: expectAction(userAddress, plancheck.ResourceActionUpdate),
+				Check:            checkPassword(testURL(), name, "new-secret", "old-secret"),
 			},
 		},
 	})
@@ -209,9 +125,9 @@ func TestAccUser_passwordWriteOnly(t *testing.T) {
   password_wo_version = 1
 `),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectUser("password_wo", knownvalue.Null()),
-					expectUser("password", knownvalue.Null()),
-					expectUser("password_wo_version", knownvalue.Int64Exact(1)),
+					expectValue(userAddress, "password_wo", knownvalue.Null()),
+					expectValue(userAddress, "password", knownvalue.Null()),
+					expectValue(userAddress, "password_wo_version", knownvalue.Int64Exact(1)),
 				},
 				Check: checkLogin(name, "wo-secret-1", true),
 			},
@@ -221,11 +137,8 @@ func TestAccUser_passwordWriteOnly(t *testing.T) {
   password_wo         = "wo-secret-2"
   password_wo_version = 1
 `),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				Check: resource.ComposeTestCheckFunc(
-					checkLogin(name, "wo-secret-1", true),
-					checkLogin(name, "wo-secret-2", false),
-				),
+				ConfigPlanChecks: preApply(plancheck.ExpectEmptyPlan()),
+				Check:            checkPassword(testURL(), name, "wo-secret-1", "wo-secret-2"),
 			},
 			{
 				// Bumping the version sends it.
@@ -233,15 +146,12 @@ func TestAccUser_passwordWriteOnly(t *testing.T) {
   password_wo         = "wo-secret-2"
   password_wo_version = 2
 `),
-				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+				ConfigPlanChecks: expectAction(userAddress, plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectUser("password_wo", knownvalue.Null()),
-					expectUser("password_wo_version", knownvalue.Int64Exact(2)),
+					expectValue(userAddress, "password_wo", knownvalue.Null()),
+					expectValue(userAddress, "password_wo_version", knownvalue.Int64Exact(2)),
 				},
-				Check: resource.ComposeTestCheckFunc(
-					checkLogin(name, "wo-secret-2", true),
-					checkLogin(name, "wo-secret-1", false),
-				),
+				Check: checkPassword(testURL(), name, "wo-secret-2", "wo-secret-1"),
 			},
 		},
 	})
@@ -258,10 +168,10 @@ func TestAccUser_defaults(t *testing.T) {
 				// No groups: OctoPrint's default group; no permissions: none.
 				Config: userConfig(name, `password = "secret"`),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectUser("active", knownvalue.Bool(true)),
-					expectUser("admin", knownvalue.Bool(false)),
-					expectUser("groups", stringSet("users")),
-					expectUser("permissions", stringSet()),
+					expectValue(userAddress, "active", knownvalue.Bool(true)),
+					expectValue(userAddress, "admin", knownvalue.Bool(false)),
+					expectValue(userAddress, "groups", stringSet("users")),
+					expectValue(userAddress, "permissions", stringSet()),
 				},
 				Check: checkServerUser(t, name, true, []string{"users"}, []string{}),
 			},
@@ -271,71 +181,73 @@ func TestAccUser_defaults(t *testing.T) {
   password = "secret"
   groups   = []
 `),
-				ConfigPlanChecks:  expectAction(plancheck.ResourceActionUpdate),
-				ConfigStateChecks: []statecheck.StateCheck{expectUser("groups", stringSet())},
+				ConfigPlanChecks:  expectAction(userAddress, plancheck.ResourceActionUpdate),
+				ConfigStateChecks: []statecheck.StateCheck{expectValue(userAddress, "groups", stringSet())},
 				Check:             checkServerUser(t, name, true, []string{}, []string{}),
 			},
 		},
 	})
 }
 
-func TestAccUser_deletedOutsideTerraform(t *testing.T) {
+// Changes made on the server behind Terraform's back show in the next plan, and the
+// apply puts the user back as configured.
+func TestAccUser_changedOutsideTerraform(t *testing.T) {
 	skipUnlessAcceptance(t)
-	name := acctest.RandomWithPrefix("tf-acc-gone")
-	config := userConfig(name, `password = "secret"`)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             checkUsersDestroyed(t),
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				Check: func(*terraform.State) error {
-					return testClient(t).DeleteUser(context.Background(), name)
-				},
-				ExpectNonEmptyPlan: true,
+	cases := []struct {
+		name, attributes string
+		change           func(ctx context.Context, client *octoprint.Client, user string) error
+		action           plancheck.ResourceActionType
+	}{
+		{
+			name:       "deleted",
+			attributes: `password = "secret"`,
+			change: func(ctx context.Context, client *octoprint.Client, user string) error {
+				return client.DeleteUser(ctx, user)
 			},
-			{
-				Config:           config,
-				ConfigPlanChecks: expectAction(plancheck.ResourceActionCreate),
-				Check:            checkServerUser(t, name, true, []string{"users"}, []string{}),
-			},
+			action: plancheck.ResourceActionCreate,
 		},
-	})
-}
-
-func TestAccUser_driftCorrected(t *testing.T) {
-	skipUnlessAcceptance(t)
-	name := acctest.RandomWithPrefix("tf-acc-drift")
-	config := userConfig(name, `
+		{
+			// Deactivated, made an admin, and given dangerous rights of its own, by hand.
+			name: "drifted",
+			attributes: `
   password = "secret"
   groups   = ["users"]
-`)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             checkUsersDestroyed(t),
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				Check: func(*terraform.State) error {
-					inactive := false
-					// Deactivated, made an admin, and given dangerous rights of its own, by hand.
-					_, err := testClient(t).UpdateUser(context.Background(), name,
-						octoprint.UserUpdate{Active: &inactive, Groups: []string{"admins"}, Permissions: []string{"SETTINGS", "SYSTEM"}})
-					return err
-				},
-				ExpectNonEmptyPlan: true,
+`,
+			change: func(ctx context.Context, client *octoprint.Client, user string) error {
+				inactive := false
+				_, err := client.UpdateUser(ctx, user,
+					octoprint.UserUpdate{Active: &inactive, Groups: []string{"admins"}, Permissions: []string{"SETTINGS", "SYSTEM"}})
+				return err
 			},
-			{
-				Config:           config,
-				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectUser("active", knownvalue.Bool(true)),
-					expectUser("admin", knownvalue.Bool(false)),
-				},
-				Check: checkServerUser(t, name, true, []string{"users"}, []string{}),
-			},
+			action: plancheck.ResourceActionUpdate,
 		},
-	})
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			name := acctest.RandomWithPrefix("tf-acc-outside")
+			config := userConfig(name, tc.attributes)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				CheckDestroy:             checkUsersDestroyed(t),
+				Steps: []resource.TestStep{
+					{
+						Config:             config,
+						Check:              func(*terraform.State) error { return tc.change(context.Background(), testClient(t), name) },
+						ExpectNonEmptyPlan: true,
+					},
+					{
+						Config:           config,
+						ConfigPlanChecks: expectAction(userAddress, tc.action),
+						ConfigStateChecks: []statecheck.StateCheck{
+							expectValue(userAddress, "active", knownvalue.Bool(true)),
+							expectValue(userAddress, "admin", knownvalue.Bool(false)),
+						},
+						Check: checkServerUser(t, name, true, []string{"users"}, []string{}),
+					},
+				},
+			})
+		})
+	}
 }
 
 func TestAccUser_rename(t *testing.T) {
@@ -348,8 +260,8 @@ func TestAccUser_rename(t *testing.T) {
 			{Config: userConfig(first, `password = "secret"`)},
 			{
 				Config:            userConfig(second, `password = "secret"`),
-				ConfigPlanChecks:  expectAction(plancheck.ResourceActionReplace),
-				ConfigStateChecks: []statecheck.StateCheck{expectUser("name", knownvalue.StringExact(second))},
+				ConfigPlanChecks:  expectAction(userAddress, plancheck.ResourceActionReplace),
+				ConfigStateChecks: []statecheck.StateCheck{expectValue(userAddress, "name", knownvalue.StringExact(second))},
 				Check: resource.ComposeTestCheckFunc(
 					func(*terraform.State) error { return checkUserGone(t, first) },
 					checkServerUser(t, second, true, []string{"users"}, []string{}),
@@ -373,7 +285,7 @@ func TestAccUser_unusualNames(t *testing.T) {
 				Steps: []resource.TestStep{
 					{
 						Config:            userConfig(name, `password = "pässwörd ✓"`),
-						ConfigStateChecks: []statecheck.StateCheck{expectUser("id", knownvalue.StringExact(name))},
+						ConfigStateChecks: []statecheck.StateCheck{expectValue(userAddress, "id", knownvalue.StringExact(name))},
 						Check: resource.ComposeTestCheckFunc(
 							checkServerUser(t, name, true, []string{"users"}, []string{}),
 							checkLogin(name, "pässwörd ✓", true),
@@ -389,120 +301,6 @@ func TestAccUser_unusualNames(t *testing.T) {
 			})
 		})
 	}
-}
-
-// A user made outside Terraform, imported: the configuration's password, unknown to the
-// imported state, is then set in place.
-func TestAccUser_importHandMade(t *testing.T) {
-	skipUnlessAcceptance(t)
-	name := acctest.RandomWithPrefix("tf-acc-import")
-	config := userConfig(name, `
-  password = "managed-secret"
-  groups   = ["readonly"]
-`)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             checkUsersDestroyed(t),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: func() {
-					addUserOutside(t, octoprint.NewUser{Name: name, Password: "hand-made", Active: true, Groups: []string{"readonly"}})
-				},
-				Config:             config,
-				ResourceName:       userAddress,
-				ImportState:        true,
-				ImportStateId:      name,
-				ImportStatePersist: true,
-				ImportStateCheck: func(states []*terraform.InstanceState) error {
-					if len(states) != 1 || states[0].Attributes["groups.0"] != "readonly" || states[0].Attributes["password"] != "" {
-						return fmt.Errorf("unexpected imported state: %v", states)
-					}
-					return nil
-				},
-			},
-			{
-				Config:           config,
-				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
-				Check: resource.ComposeTestCheckFunc(
-					checkLogin(name, "managed-secret", true),
-					checkLogin(name, "hand-made", false),
-				),
-			},
-		},
-	})
-}
-
-// A farm's existing account, imported with a write-only initial password: the first apply
-// adopts password_wo_version and leaves the user's own password alone; raising the
-// version then sends the configured one.
-func TestAccUser_importHandMadeWriteOnly(t *testing.T) {
-	skipUnlessAcceptance(t)
-	name := acctest.RandomWithPrefix("tf-acc-importwo")
-	config := func(version int) string {
-		return userConfig(name, fmt.Sprintf(`
-  password_wo         = "initial-secret"
-  password_wo_version = %d
-  groups              = ["readonly"]
-`, version))
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             checkUsersDestroyed(t),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: func() {
-					addUserOutside(t, octoprint.NewUser{Name: name, Password: "own-secret", Active: true, Groups: []string{"users"}})
-				},
-				Config:             config(1),
-				ResourceName:       userAddress,
-				ImportState:        true,
-				ImportStateId:      name,
-				ImportStatePersist: true,
-			},
-			{
-				Config:           config(1),
-				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
-				Check: resource.ComposeTestCheckFunc(
-					checkLogin(name, "own-secret", true),
-					checkLogin(name, "initial-secret", false),
-					checkServerUser(t, name, true, []string{"readonly"}, []string{}),
-				),
-			},
-			{
-				Config:           config(2),
-				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
-				Check: resource.ComposeTestCheckFunc(
-					checkLogin(name, "initial-secret", true),
-					checkLogin(name, "own-secret", false),
-				),
-			},
-		},
-	})
-}
-
-// An import block adopts a user as a no-op when the configuration matches the server:
-// with a write-only password nothing about the password is in state to differ.
-func TestAccUser_importBlock(t *testing.T) {
-	skipUnlessAcceptance(t)
-	name := acctest.RandomWithPrefix("tf-acc-importblock")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             checkUsersDestroyed(t),
-		Steps: []resource.TestStep{
-			{
-				Config: userConfig(name, `
-  password_wo = "secret"
-  groups      = ["users", "readonly"]
-  permissions = ["WEBCAM", "PRINT"]
-`),
-			},
-			{
-				ResourceName:    userAddress,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithID,
-			},
-		},
-	})
 }
 
 // Bad input is refused at plan time and leaves nothing on the server.
@@ -528,6 +326,7 @@ func TestAccUser_invalidInput(t *testing.T) {
 		{"leading space", userConfig(" "+name, `password = "x"`), `(?s)Invalid OctoPrint user name.*white\s+space`},
 		{"slash", userConfig("a/"+name, `password = "x"`), `(?s)Invalid OctoPrint user name.*"/"`},
 		{"empty name", userConfig("", `password = "x"`), `(?s)Invalid OctoPrint user name.*must not be empty`},
+		{"unparsable timeout", userConfig(name, "password = \"x\"\ntimeouts {\n  create = \"soon\"\n}"), `(?s)Invalid Attribute Value Time Duration.*"soon"`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -550,68 +349,162 @@ func TestAccUser_duplicateName(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             checkUsersDestroyed(t),
 		Steps: []resource.TestStep{{
-			PreConfig: func() {
-				if _, err := testClient(t).AddUser(context.Background(), octoprint.NewUser{Name: name, Password: "x", Active: true}); err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { _ = testClient(t).DeleteUser(context.Background(), name) })
-			},
+			PreConfig:   func() { addUserOutside(t, octoprint.NewUser{Name: name, Password: "x", Active: true}) },
 			Config:      userConfig(name, `password = "secret"`),
 			ExpectError: regexp.MustCompile(`(?s)already exists.*import`),
 		}},
 	})
 }
 
+// The timeouts bound what the user's create, update and delete wait for. Each of them
+// here waits behind another write to the same server that OctoPrint is slow to answer:
+// it gives up once its timeout has passed, with the deadline in the error, having sent
+// nothing; without the slow write, the same configuration applies. Not parallel: the
+// writes go through a proxy, another URL for the test server.
 func TestAccUser_timeouts(t *testing.T) {
 	skipUnlessAcceptance(t)
+	const timeout = 6 * time.Second
 	name := acctest.RandomWithPrefix("tf-acc-timeouts")
-	resource.ParallelTest(t, resource.TestCase{
+	slow := newSlowWriter(t)
+	config := func(resources string) string {
+		return fmt.Sprintf("provider \"octoprint\" {\n  url = %q\n}\n", slow.proxy.URL) + resources
+	}
+	user := func(active bool) string {
+		return config(userConfig(name, fmt.Sprintf(`
+  password = "secret"
+  active   = %t
+  timeouts {
+    create = %[2]q
+    update = %[2]q
+    delete = %[2]q
+  }
+`, active, timeout)))
+	}
+	timedOut := func(op string) *regexp.Regexp {
+		return regexp.MustCompile(`(?s)Error ` + op + ` OctoPrint user.*waiting.*deadline\s+exceeded`)
+	}
+	// gaveUp lets the slow write go and demands that the operation gave up after its
+	// timeout, well before the slow write ended, without sending its own write.
+	gaveUp := func(write string) func() {
+		return func() {
+			took, requests := slow.finish()
+			t.Logf("the apply behind the slow write ended %s after it started; requests meanwhile: %v", took, requests)
+			if took < timeout || took > timeout+30*time.Second {
+				t.Errorf("the apply behind the slow write ended %s after it started, want a little over the timeout of %s", took, timeout)
+			}
+			if slices.Contains(requests, write) {
+				t.Errorf("%s was sent although its timeout had passed: %v", write, requests)
+			}
+		}
+	}
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             checkUsersDestroyed(t),
 		Steps: []resource.TestStep{
+			{PreConfig: slow.start, Config: user(true), ExpectError: timedOut("creating")},
 			{
-				Config: userConfig(name, `
-  password = "secret"
-  timeouts {
-    create = "1ns"
-  }
-`),
-				ExpectError: regexp.MustCompile(`(?s)deadline exceeded`),
-			},
-			{
-				// The timed-out create left nothing on the server.
 				PreConfig: func() {
+					gaveUp("POST /api/access/users")()
 					if err := checkUserGone(t, name); err != nil {
-						t.Fatal(err)
+						t.Errorf("the timed-out create left something: %v", err)
 					}
 				},
-				Config: userConfig(name, `
-  password = "secret"
-  timeouts {
-    create = "2m"
-    update = "2m"
-    delete = "2m"
-  }
-`),
-				ConfigStateChecks: []statecheck.StateCheck{expectUser("name", knownvalue.StringExact(name))},
+				Config:            user(true),
+				ConfigStateChecks: []statecheck.StateCheck{expectValue(userAddress, "name", knownvalue.StringExact(name))},
 				Check:             checkServerUser(t, name, true, []string{"users"}, []string{}),
+			},
+			{PreConfig: slow.start, Config: user(false), ExpectError: timedOut("updating")},
+			{
+				PreConfig:        gaveUp("PUT /api/access/users/" + name),
+				Config:           user(false),
+				ConfigPlanChecks: expectAction(userAddress, plancheck.ResourceActionUpdate),
+				Check:            checkServerUser(t, name, false, []string{"users"}, []string{}),
+			},
+			{PreConfig: slow.start, Config: config(""), ExpectError: timedOut("deleting")},
+			{
+				PreConfig: gaveUp("DELETE /api/access/users/" + name),
+				Config:    config(""),
+				Check:     func(*terraform.State) error { return checkUserGone(t, name) },
 			},
 		},
 	})
 }
 
-func TestAccUser_badTimeout(t *testing.T) {
-	skipUnlessAcceptance(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: userConfig(acctest.RandomWithPrefix("tf-acc-badtimeout"), `
-  password = "secret"
-  timeouts {
-    create = "soon"
-  }
-`),
-			ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Value Time Duration.*"soon"`),
-		}},
-	})
+// slowWriter sends a write of its own through a proxy in front of the test server, and
+// the proxy holds it back, as a slow OctoPrint would, until finish. Meanwhile every other
+// write through the proxy waits its turn: the provider sends one write at a time to a
+// server.
+type slowWriter struct {
+	t     *testing.T
+	proxy *testserver.Proxy
+	// user is whom the slow write deletes: a user that does not exist.
+	user    string
+	arrived chan struct{}
+
+	mu      sync.Mutex
+	release chan struct{}
+	started time.Time
+	result  chan error
+}
+
+// maxHold ends a slow write nobody finishes: a provider that ignored its timeouts then
+// gets its turn, and its apply succeeds.
+const maxHold = 60 * time.Second
+
+func newSlowWriter(t *testing.T) *slowWriter {
+	t.Helper()
+	w := &slowWriter{
+		t:       t,
+		user:    acctest.RandomWithPrefix("tf-acc-slow"),
+		arrived: make(chan struct{}, 1),
+	}
+	w.proxy = proxyToTestServer(t, testserver.ProxyOptions{Answer: func(rw http.ResponseWriter, r *http.Request) bool {
+		if r.Method != http.MethodDelete || r.URL.Path != "/api/access/users/"+w.user {
+			return false
+		}
+		w.mu.Lock()
+		release := w.release
+		w.mu.Unlock()
+		w.arrived <- struct{}{}
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		case <-time.After(maxHold):
+		}
+		http.Error(rw, `{"error": "held back by the test's proxy"}`, http.StatusNotFound)
+		return true
+	}})
+	return w
+}
+
+// start sends the slow write, and returns once the proxy holds it.
+func (w *slowWriter) start() {
+	w.t.Helper()
+	client, err := octoprint.New(octoprint.Config{URL: w.proxy.URL, APIKey: os.Getenv(EnvAPIKey), UserAgent: "acceptance-tests"})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	w.mu.Lock()
+	w.release, w.result = make(chan struct{}), make(chan error, 1)
+	w.mu.Unlock()
+	w.proxy.Reset()
+	go func() { w.result <- client.DeleteUser(context.Background(), w.user) }()
+	select {
+	case <-w.arrived:
+	case <-time.After(30 * time.Second):
+		w.t.Fatal("the slow write did not reach the proxy")
+	}
+	w.started = time.Now()
+}
+
+// finish lets the slow write go, waits for its answer, and returns how long it was held
+// and the requests that passed the proxy since start.
+func (w *slowWriter) finish() (time.Duration, []string) {
+	w.t.Helper()
+	took := time.Since(w.started)
+	close(w.release)
+	if err := <-w.result; !errors.Is(err, octoprint.ErrNotFound) {
+		w.t.Errorf("the slow write ended with %v, want the proxy's 404", err)
+	}
+	return took, w.proxy.Requests()
 }

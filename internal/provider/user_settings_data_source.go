@@ -18,7 +18,7 @@ var _ datasource.DataSourceWithConfigure = (*userSettingsDataSource)(nil)
 
 // NewUserSettingsDataSource returns the octoprint_user_settings data source.
 func NewUserSettingsDataSource() datasource.DataSource {
-	return &userSettingsDataSource{}
+	return &userSettingsDataSource{dataSourceBase{name: "user_settings"}}
 }
 
 type userSettingsDataSource struct {
@@ -29,10 +29,6 @@ type userSettingsDataSourceModel struct {
 	ID       types.String  `tfsdk:"id"`
 	User     types.String  `tfsdk:"user"`
 	Settings settingsValue `tfsdk:"settings"`
-}
-
-func (d *userSettingsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_user_settings"
 }
 
 func (d *userSettingsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {

@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
 func TestAccUserSettingsDataSource(t *testing.T) {
@@ -40,8 +39,8 @@ output "language" {
 		steps = append(steps, resource.TestStep{
 			Config: config(tc.user),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(address, tfjsonpath.New("id"), knownvalue.StringExact(tc.user)),
-				statecheck.ExpectKnownValue(address, tfjsonpath.New("settings"), knownvalue.StringExact(tc.settings)),
+				expectValue(address, "id", knownvalue.StringExact(tc.user)),
+				expectValue(address, "settings", knownvalue.StringExact(tc.settings)),
 				statecheck.ExpectKnownOutputValue("language", knownvalue.StringExact(tc.language)),
 			},
 		})

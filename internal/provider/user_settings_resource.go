@@ -31,7 +31,7 @@ var (
 
 // NewUserSettingsResource returns the octoprint_user_settings resource.
 func NewUserSettingsResource() resource.Resource {
-	return &userSettingsResource{}
+	return &userSettingsResource{resourceBase{name: "user_settings"}}
 }
 
 type userSettingsResource struct {
@@ -44,10 +44,6 @@ type userSettingsResourceModel struct {
 	Settings    settingsValue  `tfsdk:"settings"`
 	AllSettings settingsValue  `tfsdk:"all_settings"`
 	Timeouts    timeouts.Value `tfsdk:"timeouts"`
-}
-
-func (r *userSettingsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_user_settings"
 }
 
 func (r *userSettingsResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {

@@ -18,7 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/testserver"
 )
 
 const settingsAddress = "octoprint_user_settings.test"
@@ -43,49 +43,6 @@ func sameJSONAs(want string) knownvalue.Check {
 		}
 		return nil
 	})
-}
-
-func expectSettings(attr, want string) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(settingsAddress, tfjsonpath.New(attr), sameJSONAs(want))
-}
-
-// userWithSettings creates a user beside Terraform, with settings given as JSON text per key.
-func userWithSettings(t *testing.T, prefix string, settings map[string]string) string {
-	t.Helper()
-	name := acctest.RandomWithPrefix(prefix)
-	addUserOutside(t, octoprint.NewUser{Name: name, Password: "x", Active: true})
-	if len(settings) > 0 {
-		saveSettingsOutside(t, name, settings)
-	}
-	return name
-}
-
-func saveSettingsOutside(t *testing.T, user string, settings map[string]string) {
-	t.Helper()
-	body := map[string]json.RawMessage{}
-	for key, value := range settings {
-		body[key] = json.RawMessage(value)
-	}
-	if err := testClient(t).SaveUserSettings(context.Background(), user, body); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// checkServerSettings demands that OctoPrint holds each key with the value given as JSON
-// text ("null" included: OctoPrint keeps a key set to null).
-func checkServerSettings(t *testing.T, user string, want map[string]string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		got, err := testClient(t).GetUserSettings(context.Background(), user)
-		if err != nil {
-			return err
-		}
-		for key, value := range want {
-			if v, ok := got[key]; !ok || !sameJSON(v, []byte(value)) {
-				return fmt.Errorf("user %q has setting %q = %s (present: %v) on the server, want %s", user, key, v, ok, value)
-			}
-		}
-		return nil
-	}
 }
 
 // checkSettingsDestroyed demands that every key managed by an octoprint_user_settings in
@@ -115,10 +72,6 @@ func checkSettingsDestroyed(t *testing.T, kept map[string]string) resource.TestC
 	}
 }
 
-func preApply(checks ...plancheck.PlanCheck) resource.ConfigPlanChecks {
-	return resource.ConfigPlanChecks{PreApply: checks}
-}
-
 func TestAccUserSettings_lifecycle(t *testing.T) {
 	skipUnlessAcceptance(t)
 	name := userWithSettings(t, "tf-acc-settings", map[string]string{"theme": `"dark"`})
@@ -136,10 +89,10 @@ func TestAccUserSettings_lifecycle(t *testing.T) {
     plugins   = { dashboard = { enabled = true, widgets = ["temp", "webcam"] } }
   })`),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(settingsAddress, tfjsonpath.New("id"), knownvalue.StringExact(name)),
-					statecheck.ExpectKnownValue(settingsAddress, tfjsonpath.New("user"), knownvalue.StringExact(name)),
-					expectSettings("settings", first),
-					expectSettings("all_settings", strings.TrimSuffix(first, "}")+`,"theme":"dark"}`),
+					expectValue(settingsAddress, "id", knownvalue.StringExact(name)),
+					expectValue(settingsAddress, "user", knownvalue.StringExact(name)),
+					expectValue(settingsAddress, "settings", sameJSONAs(first)),
+					expectValue(settingsAddress, "all_settings", sameJSONAs(strings.TrimSuffix(first, "}")+`,"theme":"dark"}`)),
 				},
 				Check: checkServerSettings(t, name, map[string]string{
 					"interface": `{"language":"de"}`,
@@ -171,8 +124,8 @@ func TestAccUserSettings_lifecycle(t *testing.T) {
 					plancheck.ExpectUnknownValue(settingsAddress, tfjsonpath.New("all_settings")),
 				),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectSettings("settings", updated),
-					expectSettings("all_settings", `{"interface":{"language":"fr"},"plugins":null,"theme":"dark","x":1}`),
+					expectValue(settingsAddress, "settings", sameJSONAs(updated)),
+					expectValue(settingsAddress, "all_settings", sameJSONAs(`{"interface":{"language":"fr"},"plugins":null,"theme":"dark","x":1}`)),
 				},
 				Check: checkServerSettings(t, name, map[string]string{
 					"interface": `{"language":"fr"}`, "x": "1", "plugins": "null", "theme": `"dark"`,
@@ -208,7 +161,7 @@ func TestAccUserSettings_lifecycle(t *testing.T) {
 					plancheck.ExpectResourceAction(settingsAddress, plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue(settingsAddress, tfjsonpath.New("settings"), sameJSONAs(updated)),
 				),
-				ConfigStateChecks: []statecheck.StateCheck{expectSettings("settings", updated)},
+				ConfigStateChecks: []statecheck.StateCheck{expectValue(settingsAddress, "settings", sameJSONAs(updated))},
 				Check: checkServerSettings(t, name, map[string]string{
 					"interface": `{"language":"fr"}`, "theme": `"light"`, "other": `{"a":1}`,
 				}),
@@ -268,8 +221,8 @@ func TestAccUserSettings_values(t *testing.T) {
 			steps := []resource.TestStep{{
 				Config: settingsConfig(name, tc.settings),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectSettings("settings", tc.want),
-					expectSettings("all_settings", tc.want),
+					expectValue(settingsAddress, "settings", sameJSONAs(tc.want)),
+					expectValue(settingsAddress, "all_settings", sameJSONAs(tc.want)),
 				},
 				Check: checkServerSettings(t, name, server),
 			}}
@@ -317,8 +270,9 @@ func TestAccUserSettings_invalidInput(t *testing.T) {
 	// The user's settings are exactly as before: no step wrote any.
 	steps = append(steps, resource.TestStep{
 		Config: fmt.Sprintf("data \"octoprint_user_settings\" \"check\" {\n  user = %q\n}\n", name),
-		ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue("data.octoprint_user_settings.check",
-			tfjsonpath.New("settings"), knownvalue.StringExact(`{"theme":"dark"}`))},
+		ConfigStateChecks: []statecheck.StateCheck{
+			expectValue("data.octoprint_user_settings.check", "settings", knownvalue.StringExact(`{"theme":"dark"}`)),
+		},
 	})
 	// Last: CheckDestroy gets the state it left, unrefreshed.
 	missing := name + "-missing"
@@ -341,8 +295,8 @@ func TestAccUserSettings_invalidInput(t *testing.T) {
 	})
 }
 
-// A user deleted outside Terraform takes its settings with it: the plan creates the user
-// again and sets its settings again, without an error.
+// A user deleted outside Terraform takes its settings and its API key with it: the plan
+// creates the user again, sets its settings again and gives it a new key, without an error.
 func TestAccUserSettings_userDeletedOutside(t *testing.T) {
 	skipUnlessAcceptance(t)
 	name := acctest.RandomWithPrefix("tf-acc-settings-gone")
@@ -351,7 +305,12 @@ resource "octoprint_user_settings" "test" {
   user     = octoprint_user.test.name
   settings = jsonencode({ interface = { language = "de" } })
 }
+
+resource "octoprint_user_api_key" "test" {
+  user = octoprint_user.test.name
+}
 `
+	var key string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             checkUsersDestroyed(t),
@@ -360,6 +319,7 @@ resource "octoprint_user_settings" "test" {
 				Config: config,
 				Check: resource.ComposeTestCheckFunc(
 					checkServerSettings(t, name, map[string]string{"interface": `{"language":"de"}`}),
+					recordKey(&key),
 					func(*terraform.State) error { return testClient(t).DeleteUser(context.Background(), name) },
 				),
 				ExpectNonEmptyPlan: true,
@@ -369,8 +329,13 @@ resource "octoprint_user_settings" "test" {
 				ConfigPlanChecks: preApply(
 					plancheck.ExpectResourceAction(userAddress, plancheck.ResourceActionCreate),
 					plancheck.ExpectResourceAction(settingsAddress, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(apiKeyAddress, plancheck.ResourceActionUpdate),
 				),
-				Check: checkServerSettings(t, name, map[string]string{"interface": `{"language":"de"}`}),
+				Check: resource.ComposeTestCheckFunc(
+					checkServerSettings(t, name, map[string]string{"interface": `{"language":"de"}`}),
+					func(s *terraform.State) error { return checkKeyOwner(apiKeyIn(s), name, true)(s) },
+					checkKeyDead(&key),
+				),
 			},
 		},
 	})
@@ -397,37 +362,41 @@ func TestAccUserSettings_largeInteger(t *testing.T) {
 	})
 }
 
-// settingsProxy stands between the provider and OctoPrint: it counts the writes of user
-// settings, and fails their reads while failReads is set. Tests through it are not
-// parallel: the provider serializes writes per URL, and the proxy is another URL for the
-// same OctoPrint, whose writes must not overlap with those of the parallel tests.
+// settingsProxy stands between the provider and OctoPrint: it fails reads of user
+// settings while failReads is set, and counts their writes. Tests through it are not
+// parallel (see testserver.Proxy).
 type settingsProxy struct {
-	url       string
-	writes    atomic.Int32
+	*testserver.Proxy
 	failReads atomic.Bool
 }
 
 func newSettingsProxy(t *testing.T) *settingsProxy {
 	t.Helper()
 	p := &settingsProxy{}
-	p.url = proxyToTestServer(t, func(w http.ResponseWriter, r *http.Request) bool {
-		if strings.HasSuffix(r.URL.Path, "/settings") {
-			switch {
-			case r.Method == http.MethodPatch:
-				p.writes.Add(1)
-			case r.Method == http.MethodGet && p.failReads.Load():
-				http.Error(w, `{"error": "refused by the test proxy"}`, http.StatusInternalServerError)
-				return true
-			}
+	p.Proxy = proxyToTestServer(t, testserver.ProxyOptions{Answer: func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method != http.MethodGet || !strings.HasSuffix(r.URL.Path, "/settings") || !p.failReads.Load() {
+			return false
 		}
-		return false
-	})
+		http.Error(w, `{"error": "refused by the test proxy"}`, http.StatusInternalServerError)
+		return true
+	}})
 	return p
+}
+
+// settingsWrites counts the writes of user settings since the proxy started or was Reset.
+func (p *settingsProxy) settingsWrites() int {
+	n := 0
+	for _, r := range p.Requests() {
+		if strings.HasPrefix(r, http.MethodPatch+" ") && strings.HasSuffix(r, "/settings") {
+			n++
+		}
+	}
+	return n
 }
 
 // config renders a provider block using the proxy, without retries, before the resource.
 func (p *settingsProxy) config(resource string) string {
-	return fmt.Sprintf("provider \"octoprint\" {\n  url         = %q\n  max_retries = 0\n}\n", p.url) + resource
+	return fmt.Sprintf("provider \"octoprint\" {\n  url         = %q\n  max_retries = 0\n}\n", p.URL) + resource
 }
 
 // A read-back failing after a successful write says the settings were saved, and state
@@ -460,7 +429,7 @@ func TestAccUserSettings_readBackFails(t *testing.T) {
 				PreConfig:         failReads(false),
 				Config:            second,
 				ConfigPlanChecks:  preApply(plancheck.ExpectEmptyPlan()),
-				ConfigStateChecks: []statecheck.StateCheck{expectSettings("all_settings", `{"a":"3","b":null}`)},
+				ConfigStateChecks: []statecheck.StateCheck{expectValue(settingsAddress, "all_settings", sameJSONAs(`{"a":"3","b":null}`))},
 				Check:             checkServerSettings(t, name, map[string]string{"a": `"3"`, "b": "null"}),
 			},
 		},
@@ -482,7 +451,7 @@ func TestAccUserSettings_timeoutsOnly(t *testing.T) {
 			{
 				PreConfig: func() {
 					saveSettingsOutside(t, name, map[string]string{"theme": `"light"`})
-					proxy.writes.Store(0)
+					proxy.Reset()
 				},
 				Config: proxy.config(settingsConfig(name, settings, `  timeouts { update = "2m" }`)),
 				ConfigPlanChecks: preApply(
@@ -491,12 +460,12 @@ func TestAccUserSettings_timeoutsOnly(t *testing.T) {
 						sameJSONAs(`{"interface":{"language":"de"},"theme":"light","x":1}`)),
 				),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectSettings("settings", `{"interface":{"language":"de"},"x":1}`),
+					expectValue(settingsAddress, "settings", sameJSONAs(`{"interface":{"language":"de"},"x":1}`)),
 					statecheck.ExpectKnownValue(settingsAddress, tfjsonpath.New("timeouts").AtMapKey("update"), knownvalue.StringExact("2m")),
 				},
 				Check: resource.ComposeTestCheckFunc(
 					func(*terraform.State) error {
-						if n := proxy.writes.Load(); n != 0 {
+						if n := proxy.settingsWrites(); n != 0 {
 							return fmt.Errorf("%d writes of settings for a change of timeouts", n)
 						}
 						return nil

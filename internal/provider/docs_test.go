@@ -1,11 +1,17 @@
 package provider
 
 import (
-	"encoding/json"
+	"context"
+	"fmt"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
+
+// The documentation: every example it shows applies, and the table of permission keys is
+// what a real OctoPrint reports.
 
 // providersTF is what an example of the documentation leaves out: where the provider
 // comes from. The provider block itself is left empty, configured by the environment.
@@ -32,7 +38,7 @@ var exampleVars = map[string]string{
 func TestAccExamples_documentation(t *testing.T) {
 	skipUnlessAcceptance(t)
 	r := newTofuRunner(t)
-	if code := r.tofu(nil, "fmt", "-check", "-recursive", "-diff", absExamples(t)); code != 0 {
+	if code := r.tofu(nil, "fmt", "-check", "-recursive", "-diff", examplesDir(t)); code != 0 {
 		t.Errorf("tofu fmt -check found unformatted examples:\n%s", r.output)
 	}
 
@@ -43,11 +49,11 @@ func TestAccExamples_documentation(t *testing.T) {
 		}
 	})
 
-	dirs, err := filepath.Glob(filepath.Join(absExamples(t), "*-sources", "*"))
+	dirs, err := filepath.Glob(filepath.Join(examplesDir(t), "*-sources", "*"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	resources, err := filepath.Glob(filepath.Join(absExamples(t), "resources", "*"))
+	resources, err := filepath.Glob(filepath.Join(examplesDir(t), "resources", "*"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,15 +65,13 @@ func TestAccExamples_documentation(t *testing.T) {
 				main = "data-source.tf"
 			}
 			r := newDocExampleRunner(t, filepath.Join(kind, name, main))
-			t.Cleanup(func() { r.tofu(exampleVars, "destroy", "-auto-approve", "-input=false", "-no-color") })
+			r.destroyWhenDone(exampleVars)
 			r.apply(exampleVars)
 			if kind == "resources" {
-				checkImportExamples(t, r, filepath.Join(absExamples(t), kind, name), name)
+				checkImportExamples(t, r, examplesDir(t, kind, name), name)
 			}
 			created := r.stateIDs()
-			if code := r.tofu(exampleVars, "destroy", "-auto-approve", "-input=false", "-no-color"); code != 0 {
-				t.Fatalf("destroy failed with exit code %d", code)
-			}
+			r.destroy(exampleVars)
 			checkExampleDestroyed(t, created)
 		})
 	}
@@ -116,64 +120,14 @@ func importCommand(t *testing.T, file, resourceType string) (address, id string)
 	return "", ""
 }
 
-func absExamples(t *testing.T) string {
-	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "..", "examples"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
 // newDocExampleRunner runs OpenTofu on one example file, with providersTF beside it.
 func newDocExampleRunner(t *testing.T, file string) *tofuRunner {
 	t.Helper()
 	r := newTofuRunner(t)
-	data := readFile(t, filepath.Join(absExamples(t), file))
+	data := readFile(t, examplesDir(t, file))
 	writeFile(t, filepath.Join(r.dir, "main.tf"), string(data))
 	writeFile(t, filepath.Join(r.dir, "providers.tf"), providersTF)
 	return r
-}
-
-// stateIDs returns the ids of the managed resources in state, by resource type.
-func (r *tofuRunner) stateIDs() map[string][]string {
-	r.t.Helper()
-	ids := map[string][]string{}
-	for typ, instances := range r.stateAttributes() {
-		for _, attrs := range instances {
-			id, _ := attrs["id"].(string)
-			ids[typ] = append(ids[typ], id)
-		}
-	}
-	return ids
-}
-
-// stateAttributes returns the attributes of every managed resource instance in state,
-// by resource type.
-func (r *tofuRunner) stateAttributes() map[string][]map[string]any {
-	r.t.Helper()
-	data := readFile(r.t, filepath.Join(r.dir, "terraform.tfstate"))
-	var state struct {
-		Resources []struct {
-			Mode, Type string
-			Instances  []struct {
-				Attributes map[string]any `json:"attributes"`
-			} `json:"instances"`
-		} `json:"resources"`
-	}
-	if err := json.Unmarshal(data, &state); err != nil {
-		r.t.Fatal(err)
-	}
-	out := map[string][]map[string]any{}
-	for _, res := range state.Resources {
-		if res.Mode != "managed" {
-			continue
-		}
-		for _, inst := range res.Instances {
-			out[res.Type] = append(out[res.Type], inst.Attributes)
-		}
-	}
-	return out
 }
 
 // checkExampleDestroyed demands that the users and groups an example made are gone.
@@ -187,4 +141,59 @@ func checkExampleDestroyed(t *testing.T, created map[string][]string) {
 	if err := checkGroupsGone(t, created["octoprint_group"]...)(nil); err != nil {
 		t.Error(err)
 	}
+}
+
+// The table of permission keys on octoprint_group's page lists exactly what the OctoPrint
+// the tests run (a stock server of the supported version) reports: every key, whether it
+// is dangerous, and the built-in groups that hold it by default.
+func TestAccPermissionsDocumented(t *testing.T) {
+	skipUnlessAcceptance(t)
+	documented := documentedPermissions(t, filepath.Join("..", "..", "docs", "resources", "group.md"))
+	permissions, err := testClient(t).ListPermissions(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := map[string]string{}
+	for _, p := range permissions {
+		groups := slices.Clone(p.DefaultGroups)
+		slices.Sort(groups)
+		served[p.Key] = fmt.Sprintf("dangerous=%v groups=%s", p.Dangerous, strings.Join(groups, ", "))
+	}
+	for key, want := range served {
+		got, ok := documented[key]
+		switch {
+		case !ok && testServer == nil && strings.HasPrefix(key, "PLUGIN_"):
+			// A server given by OCTOPRINT_URL may have plugins of its own.
+			t.Logf("%s is not in the table: a plugin of the server the tests were given", key)
+		case !ok:
+			t.Errorf("%s (%s) is missing from the table", key, want)
+		case got != want:
+			t.Errorf("%s: the table says %s, OctoPrint says %s", key, got, want)
+		}
+	}
+	for key := range documented {
+		if _, ok := served[key]; !ok {
+			t.Errorf("the table lists %s, which OctoPrint does not know", key)
+		}
+	}
+}
+
+// documentedPermissions reads the rows of the permissions table between its markers.
+func documentedPermissions(t *testing.T, page string) map[string]string {
+	t.Helper()
+	text := string(readFile(t, page))
+	_, table, found := strings.Cut(text, "<!-- permissions: begin")
+	table, _, closed := strings.Cut(table, "<!-- permissions: end -->")
+	if !found || !closed {
+		t.Fatalf("%s has no permissions table between its markers", page)
+	}
+	row := regexp.MustCompile("(?m)^\\| `([A-Z_]+)` \\| (yes|) \\| ([a-z, ]*) \\| [^|]+ \\|$")
+	documented := map[string]string{}
+	for _, m := range row.FindAllStringSubmatch(table, -1) {
+		documented[m[1]] = fmt.Sprintf("dangerous=%v groups=%s", m[2] == "yes", m[3])
+	}
+	if len(documented) == 0 {
+		t.Fatalf("no rows read from the permissions table of %s", page)
+	}
+	return documented
 }
