@@ -2,7 +2,11 @@ package octoprint
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 )
 
 // PermissionAdmin is the permission that makes a user an administrator.
@@ -42,6 +46,46 @@ type Version struct {
 	Text   string `json:"text"`
 }
 
+// Release returns the major and minor release of the server's version, such as 1 and 11
+// for "1.11.8" or 2 and 0 for "2.0.0rc7".
+func (v *Version) Release() (major, minor int, err error) {
+	parts := strings.SplitN(v.Server, ".", 3)
+	if len(parts) < 2 {
+		return 0, 0, fmt.Errorf("OctoPrint reports the version %q, which is not of the form 1.11.8", v.Server)
+	}
+	major, err1 := strconv.Atoi(parts[0])
+	minor, err2 := strconv.Atoi(strings.TrimRightFunc(parts[1], func(r rune) bool { return r < '0' || r > '9' }))
+	if err := errors.Join(err1, err2); err != nil {
+		return 0, 0, fmt.Errorf("OctoPrint reports the version %q, which is not of the form 1.11.8: %w", v.Server, err)
+	}
+	return major, minor, nil
+}
+
+// AtLeast tells whether the version is the given release or newer.
+func (v *Version) AtLeast(major, minor int) bool {
+	ma, mi, err := v.Release()
+	return err == nil && (ma > major || ma == major && mi >= minor)
+}
+
+// Supported versions: the releases this client is tested with.
+const (
+	OldestSupported = "1.9"
+	NewestSupported = "2.x"
+)
+
+// CheckSupported refuses a server older than 1.9, or of a major release after 2, whose
+// API this client does not know.
+func (v *Version) CheckSupported() error {
+	major, _, err := v.Release()
+	switch {
+	case err != nil:
+		return err
+	case !v.AtLeast(1, 9) || major > 2:
+		return fmt.Errorf("the server runs OctoPrint %s; this provider supports OctoPrint %s to %s", v.Server, OldestSupported, NewestSupported)
+	}
+	return nil
+}
+
 // ListPermissions returns every permission the server knows, plugins' included, from
 // the client's snapshot.
 func (c *Client) ListPermissions(ctx context.Context) ([]Permission, error) {
@@ -59,6 +103,12 @@ func (c *Client) ListPermissions(ctx context.Context) ([]Permission, error) {
 // as does not change within a command, and checks of every resource ask for it.
 func (c *Client) Caller(ctx context.Context) (*CurrentUser, error) {
 	return c.caller.get(ctx, 0, c.CurrentUser)
+}
+
+// ServerVersion returns the server's version, read once per client: a server's version
+// does not change within a command.
+func (c *Client) ServerVersion(ctx context.Context) (*Version, error) {
+	return c.version.get(ctx, 0, c.Version)
 }
 
 // CurrentUser returns the caller: the user the API key belongs to.

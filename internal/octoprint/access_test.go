@@ -189,3 +189,33 @@ func TestSubgroupCycle(t *testing.T) {
 		}
 	}
 }
+
+func TestVersionRelease(t *testing.T) {
+	for server, want := range map[string]struct {
+		major, minor int
+		supported    bool
+	}{
+		"1.8.7":    {1, 8, false},
+		"1.9.3":    {1, 9, true},
+		"1.10.3":   {1, 10, true},
+		"1.11.8":   {1, 11, true},
+		"2.0.0rc7": {2, 0, true},
+		"2.1.0":    {2, 1, true},
+		"3.0.0":    {3, 0, false},
+	} {
+		v := &Version{Server: server}
+		major, minor, err := v.Release()
+		if err != nil || major != want.major || minor != want.minor {
+			t.Errorf("Release(%s) = %d, %d, %v", server, major, minor, err)
+		}
+		if err := v.CheckSupported(); (err == nil) != want.supported {
+			t.Errorf("CheckSupported(%s) = %v, want supported %v", server, err, want.supported)
+		}
+	}
+	if err := (&Version{Server: "1.8.7"}).CheckSupported(); err == nil || !strings.Contains(err.Error(), "supports OctoPrint 1.9 to 2.x") {
+		t.Errorf("the refusal does not name the supported range: %v", err)
+	}
+	if _, _, err := (&Version{Server: "dev"}).Release(); err == nil {
+		t.Error("a version without a release number was accepted")
+	}
+}

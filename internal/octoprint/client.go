@@ -69,6 +69,7 @@ type Client struct {
 	groups      snapshot[[]Group]
 	permissions snapshot[[]Permission]
 	caller      snapshot[*CurrentUser]
+	version     snapshot[*Version]
 }
 
 // server is what every client of one OctoPrint server in this process shares (a

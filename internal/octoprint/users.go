@@ -13,8 +13,15 @@ import (
 type User struct {
 	Name   string `json:"name"`
 	Active bool   `json:"active"`
-	// Admin is computed by OctoPrint: whether the user has the ADMIN permission.
-	Admin bool `json:"admin"`
+	// Needs are what the user's effective permissions (its own, its groups' and their
+	// subgroups') need, by kind. OctoPrint reports them on every version; the `admin`
+	// flag it derives from them is gone in 2.0, so IsAdmin reads them instead.
+	Needs struct {
+		Role []string `json:"role"`
+	} `json:"needs"`
+	// HasPassword is false for a user who cannot log in with a password (OctoPrint 2.0),
+	// and absent before 2.0, where every user has one: see PasswordLogin.
+	HasPassword *bool `json:"has_password,omitempty"`
 	// Groups and Permissions are sets: their order changes between server runs.
 	Groups []string `json:"groups"`
 	// Permissions are the user's own, beyond those its groups give.
@@ -22,6 +29,20 @@ type User struct {
 	// APIKey is empty when the user has none, or when the caller's login is not fresh.
 	APIKey   string          `json:"apikey"`
 	Settings json.RawMessage `json:"settings"`
+}
+
+// adminRole is what the ADMIN permission needs.
+const adminRole = "admin"
+
+// IsAdmin tells whether the user holds the ADMIN permission, through its groups, their
+// subgroups or its own permissions.
+func (u *User) IsAdmin() bool {
+	return slices.Contains(u.Needs.Role, adminRole)
+}
+
+// PasswordLogin tells whether the user can log in with a password.
+func (u *User) PasswordLogin() bool {
+	return u.HasPassword == nil || *u.HasPassword
 }
 
 // NewUser is the body of an add call.
@@ -33,6 +54,21 @@ type NewUser struct {
 	Groups []string `json:"groups,omitzero"`
 	// Permissions nil means none.
 	Permissions []string `json:"permissions,omitzero"`
+	// WithoutPassword makes a user who cannot log in with a password (OctoPrint 2.0 and
+	// newer; for a trusted reverse proxy, say): the password is sent as null.
+	WithoutPassword bool `json:"-"`
+}
+
+// MarshalJSON sends the password as null for a user without a password login.
+func (u NewUser) MarshalJSON() ([]byte, error) {
+	type plain NewUser
+	if !u.WithoutPassword {
+		return json.Marshal(plain(u))
+	}
+	return json.Marshal(struct {
+		plain
+		Password *string `json:"password"` // shadows plain's: null
+	}{plain: plain(u)})
 }
 
 // UserUpdate is the body of an update call: nil fields are left as they are.
@@ -101,7 +137,7 @@ func retriedIntoConflict(err error) bool {
 
 // matches tells whether the user is what add asked for (the password cannot be told).
 func (u *User) matches(asked NewUser) bool {
-	return u.Active == asked.Active &&
+	return u.Active == asked.Active && u.PasswordLogin() != asked.WithoutPassword &&
 		(asked.Groups == nil || sameElements(u.Groups, asked.Groups)) &&
 		sameElements(u.Permissions, asked.Permissions)
 }

@@ -79,12 +79,14 @@ func only1(f func(context.Context, *Client) error) func(context.Context, *Client
 }
 
 func TestUserMethods(t *testing.T) {
-	list := `{"users":[{"name":"alice","active":false,"admin":true,"groups":["admins"]},` + bobJSON + `]}`
+	alice := User{Name: "alice", Groups: []string{"admins"}}
+	alice.Needs.Role = []string{"admin"}
+	list := `{"users":[{"name":"alice","active":false,"admin":true,"needs":{"role":["admin"]},"groups":["admins"]},` + bobJSON + `]}`
 	runMethodCases(t, []methodCase{{
 		name:    "ListUsers",
 		call:    func(ctx context.Context, c *Client) (any, error) { return c.ListUsers(ctx) },
 		respond: list, method: "GET", uri: "/api/access/users",
-		want: []User{{Name: "alice", Admin: true, Groups: []string{"admins"}}, bob},
+		want: []User{alice, bob},
 	}, {
 		name:    "ListUsers empty",
 		call:    func(ctx context.Context, c *Client) (any, error) { return c.ListUsers(ctx) },
@@ -424,5 +426,39 @@ func TestRequestOverOctoPrintsLimitIsNotSent(t *testing.T) {
 	assertErrContains(t, err, fmt.Sprintf("is %d bytes, more than the %d OctoPrint accepts", MaxRequestBytes+1, MaxRequestBytes))
 	if n := requests.Load(); n != 1 {
 		t.Errorf("the server saw %d requests, want 1", n)
+	}
+}
+
+func TestUserAdminAndPasswordLogin(t *testing.T) {
+	var users struct{ Users []User }
+	err := json.Unmarshal([]byte(`{"users": [
+		{"name": "old-admin", "admin": true, "needs": {"role": ["admin", "status"]}},
+		{"name": "new-admin", "needs": {"role": ["admin"]}, "has_password": true},
+		{"name": "proxy-user", "needs": {"role": ["status"]}, "has_password": false},
+		{"name": "old-user", "admin": false, "needs": {}}
+	]}`), &users)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []struct{ admin, passwordLogin bool }{{true, true}, {true, true}, {false, false}, {false, true}} {
+		u := users.Users[i]
+		if u.IsAdmin() != want.admin || u.PasswordLogin() != want.passwordLogin {
+			t.Errorf("%s: admin %v, password login %v; want %v, %v", u.Name, u.IsAdmin(), u.PasswordLogin(), want.admin, want.passwordLogin)
+		}
+	}
+}
+
+func TestNewUserWithoutPasswordSendsNull(t *testing.T) {
+	for _, tt := range []struct {
+		user NewUser
+		want string
+	}{
+		{NewUser{Name: "a", Password: "pw", Active: true}, `{"name":"a","password":"pw","active":true}`},
+		{NewUser{Name: "a", Active: true, WithoutPassword: true, Groups: []string{}}, `{"name":"a","active":true,"groups":[],"password":null}`},
+	} {
+		got, err := json.Marshal(tt.user)
+		if err != nil || string(got) != tt.want {
+			t.Errorf("Marshal = %s, %v; want %s", got, err, tt.want)
+		}
 	}
 }

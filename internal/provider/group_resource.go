@@ -121,6 +121,7 @@ func (r *groupResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 // change, checks permission and subgroup keys against the server, and records the key
 // so that users and groups planned after it may name it.
 func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	defer func() { resp.Diagnostics.Append(checkServerSupported(ctx, r.client, resp.Plan, req.State)...) }()
 	var state groupResourceModel
 	if !req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -176,6 +177,7 @@ func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if permissionsChange {
 		resp.Diagnostics.Append(checkPermissions(ctx, r.client, path.Root("permissions"), plan.Permissions)...)
 		resp.Diagnostics.Append(checkSubgroups(ctx, r.client, r.plan, path.Root("subgroups"), key, plan.Subgroups)...)
+		resp.Diagnostics.Append(checkAdminAlone(ctx, r.client, plan.Permissions)...)
 		if key == guestsGroup {
 			resp.Diagnostics.Append(checkGuestsRights(ctx, r.client, plan)...)
 		}
@@ -254,6 +256,25 @@ func (r *groupResource) checkKeepsCaller(ctx context.Context, attr path.Path, wh
 		return nil // not a user of the list (the global API key): groups do not make its rights
 	}
 	return checkCallerKeepsAdmin(ctx, r.client, r.plan, attr, name, me.Groups, me.Permissions, why)
+}
+
+// checkAdminAlone refuses, on OctoPrint 2.0 and newer, other permissions beside ADMIN in
+// a group: ADMIN holds every permission there, and OctoPrint silently keeps no other one
+// added beside it.
+func checkAdminAlone(ctx context.Context, client *octoprint.Client, permissions types.Set) diag.Diagnostics {
+	var diags diag.Diagnostics
+	keys, d := knownStrings(ctx, permissions)
+	if diags.Append(d...); len(keys) < 2 || !slices.Contains(keys, octoprint.PermissionAdmin) {
+		return diags
+	}
+	v, err := client.ServerVersion(ctx)
+	if err != nil || !v.AtLeast(2, 0) {
+		return diags
+	}
+	diags.AddAttributeError(path.Root("permissions"), "ADMIN holds every permission",
+		fmt.Sprintf("On OctoPrint %s a group with ADMIN holds every permission, and OctoPrint keeps no other one beside it: "+
+			"list ADMIN alone.", v.Server))
+	return diags
 }
 
 // guestsGroup holds every anonymous visitor.

@@ -455,3 +455,25 @@ func mustGroups(t *testing.T) []octoprint.Group {
 	}
 	return groups
 }
+
+// On OctoPrint 2.0 a group with ADMIN holds every permission and keeps no other one
+// beside it: the plan says so. Older servers keep both.
+func TestAccGroup_adminBesideOtherPermissions(t *testing.T) {
+	skipUnlessAcceptance(t)
+	key := acctest.RandomWithPrefix("tf-acc-admins2")
+	v, err := testClient(t).ServerVersion(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := resource.TestStep{Config: groupConfig(key, "Admins too", `permissions = ["ADMIN", "PRINT"]`)}
+	if v.AtLeast(2, 0) {
+		step.ExpectError = regexp.MustCompile(`(?s)ADMIN holds every permission.*list ADMIN alone`)
+	} else {
+		step.Check = checkServerGroup(t, octoprint.Group{Key: key, Name: "Admins too", Permissions: []string{"ADMIN", "PRINT"}, Subgroups: []string{}})
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps:                    []resource.TestStep{step},
+		CheckDestroy:             checkGroupsGone(t, key),
+	})
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
@@ -222,6 +223,38 @@ func warnIfUserGone(ctx context.Context, client *octoprint.Client, plan *planReg
 			fmt.Sprintf("User %q was deleted outside Terraform, and no resource of this configuration creates it again: applying "+
 				"this change will fail. Create the user again (for example with an octoprint_user that this resource refers to), "+
 				"or remove this resource from the configuration.", name.ValueString()))
+	}
+	return diags
+}
+
+// checkServerSupported refuses, when a plan changes something, a server whose version
+// the provider does not support. The version is read once per provider configuration,
+// so a plan without changes costs no request for it.
+func checkServerSupported(ctx context.Context, client *octoprint.Client, plan tfsdk.Plan, state tfsdk.State) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if client == nil || plan.Raw.Equal(state.Raw) {
+		return diags
+	}
+	v, err := client.ServerVersion(ctx)
+	if err == nil {
+		err = v.CheckSupported()
+	}
+	if err != nil {
+		diags.AddError("Unsupported OctoPrint server", capitalize(err.Error())+".")
+	}
+	return diags
+}
+
+// requireRelease refuses what the server's release cannot do, naming its version.
+func requireRelease(ctx context.Context, client *octoprint.Client, attr path.Path, major, minor int, what string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	v, err := client.ServerVersion(ctx)
+	switch {
+	case err != nil:
+		diags.AddAttributeError(attr, "Error reading OctoPrint's version", "Could not read the server's version: "+err.Error())
+	case !v.AtLeast(major, minor):
+		diags.AddAttributeError(attr, "Not supported by this OctoPrint",
+			fmt.Sprintf("%s needs OctoPrint %d.%d or newer; this server runs OctoPrint %s.", what, major, minor, v.Server))
 	}
 	return diags
 }

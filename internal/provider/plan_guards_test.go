@@ -313,7 +313,6 @@ resource "octoprint_group" "superops" {
 		Steps: []resource.TestStep{
 			{Config: group(`["ADMIN"]`)},
 			{Config: group(`["PRINT"]`), ExpectError: lockout},
-			{Config: group(`["ADMIN", "PRINT"]`)},
 			{Config: fmt.Sprintf("provider \"octoprint\" {\n  api_key = %q\n}\n", key), ExpectError: lockout},
 			{
 				Config: fmt.Sprintf("provider \"octoprint\" {\n  api_key = %q\n}\n", key) + `

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -93,4 +94,32 @@ output "admin_listed" { value = contains([for u in data.octoprint_users.all.user
 			},
 		},
 	})
+}
+
+// A server older than 1.9, or of a major release after 2, is refused with the supported
+// range as soon as a plan would change something on it; a plan without changes costs no
+// request for the version.
+func TestAccProvider_unsupportedVersion(t *testing.T) {
+	skipUnlessAcceptance(t)
+	for _, version := range []string{"1.8.7", "3.0.0"} {
+		t.Run(version, func(t *testing.T) {
+			proxy := proxyToTestServer(t, testserver.ProxyOptions{Answer: func(w http.ResponseWriter, r *http.Request) bool {
+				if r.URL.Path != "/api/version" {
+					return false
+				}
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = fmt.Fprintf(w, `{"server": %q, "api": "0.1", "text": "OctoPrint %s"}`, version, version)
+				return true
+			}})
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: fmt.Sprintf("provider \"octoprint\" {\n  url = %q\n}\n", proxy.URL) +
+						userConfig(acctest.RandomWithPrefix("tf-acc-version"), `password = "secret"`),
+					ExpectError: regexp.MustCompile(`(?s)Unsupported OctoPrint server.*runs\s+OctoPrint\s+` + regexp.QuoteMeta(version) +
+						`;\s+this\s+provider\s+supports\s+OctoPrint\s+1\.9\s+to\s+2\.x`),
+				}},
+			})
+		})
+	}
 }

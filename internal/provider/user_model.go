@@ -13,6 +13,7 @@ type userAttributes struct {
 	Name        types.String `tfsdk:"name"`
 	Active      types.Bool   `tfsdk:"active"`
 	Admin       types.Bool   `tfsdk:"admin"`
+	HasPassword types.Bool   `tfsdk:"has_password"`
 	Groups      types.Set    `tfsdk:"groups"`
 	Permissions types.Set    `tfsdk:"permissions"`
 }
@@ -22,7 +23,8 @@ func newUserAttributes(u *octoprint.User) userAttributes {
 	return userAttributes{
 		Name:        types.StringValue(u.Name),
 		Active:      types.BoolValue(u.Active),
-		Admin:       types.BoolValue(u.Admin),
+		Admin:       types.BoolValue(u.IsAdmin()),
+		HasPassword: types.BoolValue(u.PasswordLogin()),
 		Groups:      setOf(u.Groups),
 		Permissions: setOf(u.Permissions),
 	}
@@ -34,7 +36,11 @@ func userAttributesSchema() map[string]schema.Attribute {
 		"name":   schema.StringAttribute{MarkdownDescription: "The user's name.", Computed: true},
 		"active": schema.BoolAttribute{MarkdownDescription: "Whether the user may log in.", Computed: true},
 		"admin": schema.BoolAttribute{
-			MarkdownDescription: "Whether the user has the `ADMIN` permission, through its groups or its own permissions.",
+			MarkdownDescription: "Whether the user has the `ADMIN` permission, through its groups, their subgroups or its own permissions.",
+			Computed:            true,
+		},
+		"has_password": schema.BoolAttribute{
+			MarkdownDescription: "Whether the user can log in with a password: `false` only for a user made without one on OctoPrint 2.0 or newer.",
 			Computed:            true,
 		},
 		"groups": schema.SetAttribute{

@@ -127,8 +127,17 @@ func (r *userResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 				ElementType: types.StringType,
 				Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, nil)),
 			},
+			"has_password": schema.BoolAttribute{
+				MarkdownDescription: "Whether the user can log in with a password. Defaults to `true`. `false` makes a user without a password " +
+					"login, for example one whom a trusted reverse proxy authenticates, or a bot that only uses API keys: OctoPrint 2.0 or " +
+					"newer, and without `password` or `password_wo`. OctoPrint cannot take a password login away: `true` to `false` needs " +
+					"the user replaced.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+			},
 			"admin": schema.BoolAttribute{
-				MarkdownDescription: "Whether the user ends up with the `ADMIN` permission, through its groups or its own permissions. " +
+				MarkdownDescription: "Whether the user ends up with the `ADMIN` permission, through its groups, their subgroups or its own permissions. " +
 					"OctoPrint computes it; make a user an admin by adding it to the `admins` group.",
 				Computed:      true,
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
@@ -146,6 +155,7 @@ func (r *userResource) ConfigValidators(context.Context) []resource.ConfigValida
 // ModifyPlan demands a password on create, marks `admin` unknown when the rights that
 // make it change, and checks group and permission keys against the server.
 func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	defer func() { resp.Diagnostics.Append(checkServerSupported(ctx, r.client, resp.Plan, req.State)...) }()
 	if req.Plan.Raw.IsNull() {
 		resp.Diagnostics.Append(r.checkDestroy(ctx, req.State)...)
 		return
@@ -188,10 +198,7 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		}
 	}
 
-	if creating && config.Password.IsNull() && config.PasswordWO.IsNull() {
-		resp.Diagnostics.AddAttributeError(path.Root("password"), "Missing password",
-			"A new OctoPrint user needs a password: set `password`, or the write-only `password_wo`.")
-	}
+	resp.Diagnostics.Append(r.checkPasswordLogin(ctx, creating, config, plan, state)...)
 
 	groupsChange := creating || !plan.Groups.Equal(state.Groups)
 	permissionsChange := creating || !plan.Permissions.Equal(state.Permissions)
@@ -262,6 +269,33 @@ func (r *userResource) checkKeepsCaller(ctx context.Context, plan, state userRes
 		"With these groups and permissions")...)
 }
 
+// checkPasswordLogin demands a password exactly when the user has a password login,
+// and refuses what OctoPrint cannot do with one.
+func (r *userResource) checkPasswordLogin(ctx context.Context, creating bool, config, plan, state userResourceModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if plan.HasPassword.IsUnknown() {
+		return diags
+	}
+	hasPassword := plan.HasPassword.ValueBool()
+	password := !config.Password.IsNull() || !config.PasswordWO.IsNull()
+	switch {
+	case hasPassword && !password && (creating || !state.HasPassword.ValueBool()):
+		diags.AddAttributeError(path.Root("password"), "Missing password",
+			"A user with a password login needs a password: set `password`, or the write-only `password_wo`; or, on OctoPrint 2.0 "+
+				"and newer, `has_password = false` for a user without one.")
+	case !hasPassword && password:
+		diags.AddAttributeError(path.Root("has_password"), "Password for a user without a password login",
+			"With `has_password = false` the user has no password: remove `password` and `password_wo`.")
+	case !hasPassword && !creating && state.HasPassword.ValueBool():
+		diags.AddAttributeError(path.Root("has_password"), "OctoPrint cannot remove a password login",
+			fmt.Sprintf("User %q can log in with a password, and OctoPrint has no way to take that away. Replace the user to make it "+
+				"one without a password login (`tofu apply -replace=<address>`, which deletes it and creates it again).", plan.Name.ValueString()))
+	case !hasPassword && creating && r.client != nil:
+		diags.Append(requireRelease(ctx, r.client, path.Root("has_password"), 2, 0, "A user without a password login (`has_password = false`)")...)
+	}
+	return diags
+}
+
 // joinsPlannedGroup tells whether any of the groups is created or replaced in this run.
 func (r *userResource) joinsPlannedGroup(ctx context.Context, groups types.Set) bool {
 	keys, _ := knownStrings(ctx, groups)
@@ -284,9 +318,10 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	resp.Diagnostics.Append(checkGroups(ctx, r.client, nil, path.Root("groups"), plan.Groups)...)
 	resp.Diagnostics.Append(checkPermissions(ctx, r.client, path.Root("permissions"), plan.Permissions)...)
 	newUser := octoprint.NewUser{
-		Name:     name,
-		Password: plan.Password.ValueString(),
-		Active:   plan.Active.ValueBool(),
+		Name:            name,
+		Password:        plan.Password.ValueString(),
+		Active:          plan.Active.ValueBool(),
+		WithoutPassword: !plan.HasPassword.ValueBool(),
 	}
 	if !config.PasswordWO.IsNull() {
 		newUser.Password = config.PasswordWO.ValueString()
@@ -393,10 +428,11 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	imported, diags := req.Private.GetKey(ctx, importedKey)
 	resp.Diagnostics.Append(diags...)
 	var password string
+	gainsPassword := plan.HasPassword.ValueBool() && !state.HasPassword.ValueBool()
 	switch {
-	case !plan.Password.IsNull() && !plan.Password.Equal(state.Password):
+	case !plan.Password.IsNull() && (gainsPassword || !plan.Password.Equal(state.Password)):
 		password = plan.Password.ValueString()
-	case !config.PasswordWO.IsNull() && !plan.PasswordWOVersion.Equal(state.PasswordWOVersion) && imported == nil:
+	case !config.PasswordWO.IsNull() && (gainsPassword || !plan.PasswordWOVersion.Equal(state.PasswordWOVersion) && imported == nil):
 		password = config.PasswordWO.ValueString()
 	}
 	if password != "" {

@@ -508,3 +508,56 @@ func (w *slowWriter) finish() (time.Duration, []string) {
 	}
 	return took, w.proxy.Requests()
 }
+
+// OctoPrint 2.0 and newer make users without a password login; older servers refuse the
+// plan, naming their version. A password login cannot be taken away, only given.
+func TestAccUser_withoutPasswordLogin(t *testing.T) {
+	skipUnlessAcceptance(t)
+	name := acctest.RandomWithPrefix("tf-acc-nopassword")
+	v, err := testClient(t).ServerVersion(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	without := userConfig(name, "has_password = false\ngroups = [\"users\"]")
+	if !v.AtLeast(2, 0) {
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			CheckDestroy:             checkUsersDestroyed(t),
+			Steps: []resource.TestStep{{
+				Config:      without,
+				ExpectError: regexp.MustCompile(`(?s)needs\s+OctoPrint\s+2\.0\s+or\s+newer;\s+this\s+server\s+runs\s+OctoPrint\s+` + regexp.QuoteMeta(v.Server)),
+			}},
+		})
+		return
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkUsersDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				Config: without,
+				ConfigStateChecks: []statecheck.StateCheck{expectValue(userAddress, "has_password", knownvalue.Bool(false))},
+				Check: resource.ComposeTestCheckFunc(
+					checkServerUser(t, name, true, []string{"users"}, []string{}),
+					checkLogin(name, "", false),
+					func(*terraform.State) error {
+						u, err := testClient(t).GetUser(context.Background(), name)
+						if err != nil || u.PasswordLogin() {
+							return fmt.Errorf("the server reports a password login for %q: %v", name, err)
+						}
+						return nil
+					},
+				),
+			},
+			{Config: userConfig(name, "has_password = false\npassword = \"x\""), ExpectError: regexp.MustCompile(`(?s)Password for a user without a password login`)},
+			{
+				// Given a password login later, with the password of the configuration.
+				Config:            userConfig(name, "password_wo = \"secret-now\"\ngroups = [\"users\"]"),
+				ConfigPlanChecks:  expectAction(userAddress, plancheck.ResourceActionUpdate),
+				ConfigStateChecks: []statecheck.StateCheck{expectValue(userAddress, "has_password", knownvalue.Bool(true))},
+				Check:             checkLogin(name, "secret-now", true),
+			},
+			{Config: without, ExpectError: regexp.MustCompile(`(?s)OctoPrint cannot remove a password login.*-replace`)},
+		},
+	})
+}
