@@ -10,6 +10,8 @@
 #                                 the lifecycle tests on 1.11.8 with Terraform
 #   RUN=REGEX bash .ci/test.sh  one cell: the tests REGEX names, on $OCTOPRINT_VERSION
 #                               (default 1.11.8) driven by $TEST_CLI (default tofu)
+#   bash .ci/test.sh lifecycle  one cell: the lifecycle tests (below), on $OCTOPRINT_VERSION
+#                               driven by $TEST_CLI
 #   bash .ci/test.sh compat     the full suite on every version of OCTOPRINT_VERSIONS, with
 #                               each command line (make compat; not part of CI)
 # Installs what a cell needs first (OctoPrint, OpenTofu); Terraform is not installed: it is
@@ -39,12 +41,13 @@ case "${1:-}" in
       "1.11.8 terraform lifecycle")
   fi
   ;;
+lifecycle) cells=("$OCTOPRINT_VERSION $TEST_CLI lifecycle") ;;
 compat)
   for version in "${OCTOPRINT_VERSIONS[@]}"; do
     cells+=("$version tofu full" "$version terraform full")
   done
   ;;
-*) die "usage: [RUN=REGEX] bash .ci/test.sh [compat]" ;;
+*) die "usage: [RUN=REGEX] bash .ci/test.sh [lifecycle|compat]" ;;
 esac
 
 mkdir -p build
