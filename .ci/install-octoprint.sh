@@ -4,15 +4,22 @@
 # into a virtualenv of its own in the per-user tools cache, with the pins that version
 # needs. Prints the octoprint executable's path. Does nothing when it is there.
 #   OCTOPRINT_VERSION=1.9.3 bash .ci/install-octoprint.sh
-#   bash .ci/install-octoprint.sh all     each version the tests run (OCTOPRINT_VERSIONS)
+#   bash .ci/install-octoprint.sh all     every version the tests run (OCTOPRINT_VERSIONS),
+#                                         side by side (mostly downloads)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 if [[ ${1:-} == all ]]; then
+  pids=()
   for version in "${OCTOPRINT_VERSIONS[@]}"; do
-    OCTOPRINT_VERSION=$version bash "$0"
+    OCTOPRINT_VERSION=$version bash "$0" &
+    pids+=($!)
   done
-  exit 0
+  failed=0
+  for pid in "${pids[@]}"; do
+    wait "$pid" || failed=1
+  done
+  exit "$failed"
 fi
 
 # What each release line needs: the Python versions its package accepts (Requires-Python,

@@ -67,7 +67,11 @@ place_dir() {
 # else terraform on PATH), or fails saying why not. Write-only attributes need 1.11.
 terraform_bin() {
   local bin=${TERRAFORM_BIN:-$(command -v terraform || true)} version
-  [[ -n $bin && -x $bin ]] || { log "no terraform: not on PATH, and TERRAFORM_BIN is not set"; return 1; }
+  if [[ -z $bin ]]; then
+    log "no terraform: none on PATH, and TERRAFORM_BIN is not set"
+    return 1
+  fi
+  [[ -x $bin ]] || { log "no terraform at TERRAFORM_BIN=$bin"; return 1; }
   version=$(TF_CLI_CONFIG_FILE="$PWD/.ci/empty.tfrc" "$bin" version -json |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["terraform_version"])') ||
     { log "$bin version -json failed"; return 1; }

@@ -71,8 +71,8 @@ run_cell() {
   run) tests="-run $RUN" run=$RUN ;;
   esac
   if [[ $cli == terraform ]] && ! terraform_bin >/dev/null; then
-    if [[ ${CI:-} == true ]]; then
-      echo "error: cell $name: no usable terraform; CI runs this cell" >&2
+    if [[ ${CI:-} == true || ${#cells[@]} == 1 ]]; then
+      echo "error: cell $name: no usable terraform (set TERRAFORM_BIN)" >&2
       add_row "$name" "$tests" "FAIL: no terraform" 0 0 0 0
       status=1
     else
@@ -86,6 +86,7 @@ run_cell() {
   local start=$SECONDS code
   set +e
   (
+    set -e # not inherited from above, where a failing cell must not end the run
     export OCTOPRINT_VERSION=$version TEST_CLI=$cli
     acceptance_env
     log "$("$TF_ACC_TERRAFORM_PATH" version | head -1) at $TF_ACC_TERRAFORM_PATH; OctoPrint at $OCTOPRINT_BIN"
@@ -120,6 +121,10 @@ run_cell() {
   total_skipped=$((total_skipped + skipped))
 }
 
+if ((${#cells[@]} > 1)); then
+  log "installing the OctoPrint versions the cells need, side by side"
+  bash .ci/install-octoprint.sh all >/dev/null || log "an install failed: its cells will say why"
+fi
 for cell in "${cells[@]}"; do
   # shellcheck disable=SC2086 # the three words of a cell
   run_cell $cell
@@ -127,5 +132,9 @@ done
 
 echo
 printf '%s\n' "${rows[@]}" | column -t -s $'\t'
+if ((total_passed + total_failed == 0)); then
+  echo "error: no test ran" >&2
+  status=1
+fi
 echo "tests: $total_passed passed, $total_failed failed, $total_skipped skipped"
 exit "$status"
