@@ -1,8 +1,15 @@
+# SPDX-License-Identifier: MPL-2.0
 # Shared settings for the project's scripts. Source it; it defines no side effects
 # beyond variables and a few helpers.
 
 TOFU_VERSION="${TOFU_VERSION:-1.12.6}"
-OCTOPRINT_VERSION="${OCTOPRINT_VERSION:-1.11.8}"
+# The OctoPrint the tests and the demo run by default; .ci/test.sh also tests the others
+# of OCTOPRINT_VERSIONS. Exported, so that the tests can check which one they run.
+export OCTOPRINT_VERSION="${OCTOPRINT_VERSION:-1.11.8}"
+OCTOPRINT_VERSIONS=(1.9.3 1.10.3 1.11.8 2.0.0rc7)
+# The command line that drives the acceptance tests: tofu (OpenTofu, built into the tools
+# cache) or terraform (HashiCorp's, found on PATH or at TERRAFORM_BIN; not installed by us).
+TEST_CLI="${TEST_CLI:-tofu}"
 TFPLUGINDOCS_VERSION="${TFPLUGINDOCS_VERSION:-0.25.0}"
 GOLANGCI_LINT_VERSION="${GOLANGCI_LINT_VERSION:-2.15.0}"
 # Releases only. 2.15.0 and 2.15.1 put the signature of the SHA256SUMS file into that file,
@@ -56,15 +63,38 @@ place_dir() {
   die "could not put $path in place"
 }
 
-# acceptance_env installs OpenTofu and OctoPrint when missing and exports what the
-# acceptance tests and the benchmark need to find them.
+# terraform_bin prints the path of a Terraform that can drive the tests ($TERRAFORM_BIN,
+# else terraform on PATH), or fails saying why not. Write-only attributes need 1.11.
+terraform_bin() {
+  local bin=${TERRAFORM_BIN:-$(command -v terraform || true)} version
+  if [[ -z $bin ]]; then
+    log "no terraform: none on PATH, and TERRAFORM_BIN is not set"
+    return 1
+  fi
+  [[ -x $bin ]] || { log "no terraform at TERRAFORM_BIN=$bin"; return 1; }
+  version=$(TF_CLI_CONFIG_FILE="$PWD/.ci/empty.tfrc" "$bin" version -json |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["terraform_version"])') ||
+    { log "$bin version -json failed"; return 1; }
+  python3 -c 'import sys; sys.exit(tuple(map(int, sys.argv[1].split("-")[0].split(".")[:2])) < (1, 11))' "$version" ||
+    { log "$bin is Terraform $version; write-only attributes need 1.11 or newer"; return 1; }
+  echo "$bin"
+}
+
+# acceptance_env installs OctoPrint $OCTOPRINT_VERSION and (with TEST_CLI=tofu) OpenTofu
+# when missing, and exports what the acceptance tests and the benchmark need to find them.
 acceptance_env() {
-  export TF_ACC_TERRAFORM_PATH; TF_ACC_TERRAFORM_PATH=$(bash .ci/install-tofu.sh)
+  export OCTOPRINT_VERSION TEST_CLI
   export OCTOPRINT_BIN; OCTOPRINT_BIN=$(bash .ci/install-octoprint.sh)
-  export TF_ACC=1
-  # terraform-plugin-testing serves the provider in-process under this address; OpenTofu's
-  # registry host and a namespace it accepts (it refuses the legacy "-").
-  export TF_ACC_PROVIDER_NAMESPACE=hashicorp TF_ACC_PROVIDER_HOST=registry.opentofu.org
+  export TF_ACC_TERRAFORM_PATH TF_ACC_PROVIDER_HOST
+  # terraform-plugin-testing serves the provider in-process under the address
+  # TF_ACC_PROVIDER_HOST/hashicorp/octoprint: the CLI's own registry host, and a namespace
+  # both accept (OpenTofu refuses the legacy "-").
+  case "$TEST_CLI" in
+  tofu) TF_ACC_TERRAFORM_PATH=$(bash .ci/install-tofu.sh) TF_ACC_PROVIDER_HOST=registry.opentofu.org ;;
+  terraform) TF_ACC_TERRAFORM_PATH=$(terraform_bin) TF_ACC_PROVIDER_HOST=registry.terraform.io ;;
+  *) die "TEST_CLI is $TEST_CLI: tofu or terraform" ;;
+  esac
+  export TF_ACC=1 TF_ACC_PROVIDER_NAMESPACE=hashicorp
   export TF_CLI_CONFIG_FILE="$PWD/.ci/empty.tfrc"
   export CHECKPOINT_DISABLE=1
 }

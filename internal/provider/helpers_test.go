@@ -414,17 +414,20 @@ var buildProvider = sync.OnceValues(func() (string, error) {
 func newTofuRunner(t *testing.T) *tofuRunner {
 	t.Helper()
 	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
-		t.Fatal("TF_ACC_TERRAFORM_PATH must name the OpenTofu binary (make test sets it)")
+		t.Fatal("TF_ACC_TERRAFORM_PATH must name the OpenTofu or Terraform binary (make test sets it)")
 	}
 	bin, err := buildProvider()
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
+	// The examples' source "octoprint-terraform/octoprint" means the first address to
+	// OpenTofu, the second to Terraform.
 	tofurc := filepath.Join(dir, ".tofurc")
 	writeFile(t, tofurc, `provider_installation {
   dev_overrides {
     "registry.opentofu.org/octoprint-terraform/octoprint" = "`+bin+`"
+    "registry.terraform.io/octoprint-terraform/octoprint" = "`+bin+`"
   }
   direct {}
 }

@@ -50,6 +50,7 @@ func runTests(m *testing.M) int {
 		}
 	}()
 	testServer = srv
+	log.Printf("acceptance tests against OctoPrint %s at %s", srv.Version, srv.URL)
 	for name, value := range map[string]string{EnvURL: srv.URL, EnvAPIKey: srv.APIKey} {
 		if err := os.Setenv(name, value); err != nil {
 			log.Printf("setting %s: %v", name, err)

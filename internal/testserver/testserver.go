@@ -1,5 +1,9 @@
+// SPDX-License-Identifier: MPL-2.0
+
 // Package testserver runs a real OctoPrint server for acceptance tests and the demo:
 // a fresh base directory, no setup wizard, an admin with an API key, a free port.
+// It starts every version the project tests, 1.9 to 2.0: the command line below is the
+// one they share.
 package testserver
 
 import (
@@ -25,13 +29,18 @@ import (
 // EnvBinary names the octoprint executable; the project's scripts install it and set it.
 const EnvBinary = "OCTOPRINT_BIN"
 
+// EnvVersion names the OctoPrint version the project's scripts installed at EnvBinary.
+// When it is set, Start fails unless the server reports that version.
+const EnvVersion = "OCTOPRINT_VERSION"
+
 const (
 	adminName    = "admin"
 	startTimeout = 120 * time.Second
 )
 
 // config keeps the server quiet and offline: no wizard, no online checks, no rate limit
-// on logins (tests log in often). CSRF protection stays on, as in production.
+// on logins (tests log in often). CSRF protection stays on, as in production. Every
+// version from 1.9 to 2.0 bundles the plugins disabled here.
 const config = `server:
   firstRun: false
   onlineCheck: {enabled: false}
@@ -50,6 +59,9 @@ type Options struct {
 	Dir string
 	// Port to listen on, on 127.0.0.1; default a free one.
 	Port int
+	// Version the server must report; default $OCTOPRINT_VERSION, and any when that is
+	// not set either.
+	Version string
 }
 
 // Server is a running OctoPrint.
@@ -60,6 +72,8 @@ type Server struct {
 	AdminPassword string
 	Dir           string
 	PID           int
+	// Version is the OctoPrint version the server reports (GET /api/version), as "1.11.8".
+	Version string
 
 	binary  string
 	port    int
@@ -104,7 +118,44 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if err := s.serve(ctx); err != nil {
 		return nil, err
 	}
+	// The version check also proves that the admin's key works.
+	if err := s.readVersion(ctx, opts.Version); err != nil {
+		_ = s.Stop()
+		return nil, err
+	}
 	return s, nil
+}
+
+// readVersion asks the server its version with the admin's key, and demands want (or
+// $OCTOPRINT_VERSION) when that is set.
+func (s *Server) readVersion(ctx context.Context, want string) error {
+	if want == "" {
+		want = os.Getenv(EnvVersion)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/api/version", nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("X-Api-Key", s.APIKey)
+	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+	if err != nil {
+		return fmt.Errorf("asking OctoPrint its version: %w", err)
+	}
+	defer func() { _ = resp.Body.Close() }() // read below; nothing to flush
+	var version struct {
+		Server string `json:"server"`
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET /api/version with the admin's key: %s:\n%s", resp.Status, s.LogTail())
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&version); err != nil || version.Server == "" {
+		return fmt.Errorf("GET /api/version answered no server version (%v)", err)
+	}
+	if want != "" && version.Server != want {
+		return fmt.Errorf("%s runs OctoPrint %s, not %s", s.binary, version.Server, want)
+	}
+	s.Version = version.Server
+	return nil
 }
 
 // serve starts OctoPrint on the server's directory and port, and waits until it answers.
@@ -115,9 +166,10 @@ func (s *Server) serve(ctx context.Context) error {
 	}
 	// OctoPrint writes through its own descriptor; ours has nothing to flush.
 	defer func() { _ = logFile.Close() }()
+	// --basedir after serve: 1.9 and 1.10 ignore it before (and serve ~/.octoprint).
 	// --iknowwhatimdoing: OctoPrint refuses to run as root without it, and CI runs as root.
 	// Not tied to ctx, which bounds the start-up only: the server runs until Stop or Kill.
-	s.cmd = exec.Command(s.binary, "--basedir", s.Dir, "serve", "--host", "127.0.0.1", "--port", strconv.Itoa(s.port), "--iknowwhatimdoing") //nolint:noctx // see above
+	s.cmd = exec.Command(s.binary, "serve", "--basedir", s.Dir, "--host", "127.0.0.1", "--port", strconv.Itoa(s.port), "--iknowwhatimdoing") //nolint:noctx // see above
 	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
 	// Its own process group, so that Stop ends OctoPrint's children too, and a detached
 	// demo server outlives the command that started it.
@@ -149,7 +201,8 @@ func (s *Server) Restart(ctx context.Context) error {
 }
 
 // addAdmin creates the admin with OctoPrint's own command line, then gives it an API key
-// in users.yaml, which the server reads when it starts.
+// in users.yaml, which the server reads when it starts. `user add` takes --basedir only
+// before `user` (the opposite of serve), in every version; each writes `apikey: null`.
 func (s *Server) addAdmin(ctx context.Context, binary string) error {
 	out, err := exec.CommandContext(ctx, binary, "--basedir", s.Dir, "user", "add", s.AdminName,
 		"--password", s.AdminPassword, "--group", "admins", "--group", "users").CombinedOutput()
