@@ -111,10 +111,17 @@ func (c *Client) ServerVersion(ctx context.Context) (*Version, error) {
 	return c.version.get(ctx, 0, c.Version)
 }
 
-// CurrentUser returns the caller: the user the API key belongs to.
+// CurrentUser returns the caller: the user the API key belongs to, with an empty name
+// when OctoPrint does not know the key.
 func (c *Client) CurrentUser(ctx context.Context) (*CurrentUser, error) {
 	var u CurrentUser
-	if err := c.get(ctx, currentUserPath, &u); err != nil {
+	err := c.get(ctx, currentUserPath, &u)
+	if errors.Is(err, ErrForbidden) {
+		// OctoPrint 1.11 answers an unknown key as an anonymous caller; 1.9 and 1.10
+		// refuse it ("Invalid API key"). Both mean the same.
+		return &CurrentUser{}, nil
+	}
+	if err != nil {
 		return nil, err
 	}
 	return &u, nil
