@@ -148,8 +148,11 @@ func (s *Server) readVersion(ctx context.Context, want string) error {
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("GET /api/version with the admin's key: %s:\n%s", resp.Status, s.LogTail())
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&version); err != nil || version.Server == "" {
-		return fmt.Errorf("GET /api/version answered no server version (%v)", err)
+	if err := json.NewDecoder(resp.Body).Decode(&version); err != nil {
+		return fmt.Errorf("reading the answer to GET /api/version: %w", err)
+	}
+	if version.Server == "" {
+		return errors.New("GET /api/version answered no server version")
 	}
 	if want != "" && version.Server != want {
 		return fmt.Errorf("%s runs OctoPrint %s, not %s", s.binary, version.Server, want)
