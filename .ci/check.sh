@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MPL-2.0
 # The checks of `make test`, before any test runs: the license identifier in every source
 # file (.ci/spdx.sh), go vet, golangci-lint, docs/ against what tfplugindocs renders and its
 # links, a snapshot release for this platform (make release-check), and two installs of one

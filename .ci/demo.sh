@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MPL-2.0
 # `make demo`: a local OctoPrint, the provider built from this tree, and the print-farm
 # example applied to it with OpenTofu. The server keeps running; `make demo-down` stops it.
 set -euo pipefail

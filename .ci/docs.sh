@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MPL-2.0
 # Renders docs/ with tfplugindocs from the provider's schema, examples/ and templates/.
 #   bash .ci/docs.sh          regenerate docs/
 #   bash .ci/docs.sh check    fail when docs/ differs from what the sources render, when

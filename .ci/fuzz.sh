@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MPL-2.0
 # `make fuzz`: runs each fuzz target of the API client for a bounded time (FUZZTIME,
 # default 60s each) and prints the executions. Not part of CI. Corpus entries that
 # fail are kept under internal/octoprint/testdata/fuzz/ and rerun by `make test`.

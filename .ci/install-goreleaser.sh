@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MPL-2.0
 # Builds goreleaser from its Go module (the module proxy is the only source we can reach)
 # into the per-user tools cache. Prints the binary's path. Does nothing when it is there.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MPL-2.0
 # Installs tfplugindocs, which renders docs/ from the provider's schema, examples/ and
 # templates/, into the per-user tools cache. Prints its path. Does nothing when it is there.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MPL-2.0
 # `make release-check`: the next release rehearsed for this machine's platform, under its
 # own version: the newest section of CHANGELOG.md (0.1.0), or RELEASE_VERSION when set.
 # `goreleaser check`, then a snapshot release of that version into dist/ (zip, SHA256SUMS

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MPL-2.0
 # `make stress`: runs the load test (100 users applied with -parallelism=20, OctoPrint
 # killed and restarted, every user checked, then destroyed with -parallelism=20) RUNS
 # times (default 5) and prints the counts of each run. Not part of CI.

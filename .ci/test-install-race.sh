@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MPL-2.0
 # Two clones installing the same tool at once must both succeed.
 # First the helpers of .ci/lib.sh alone, in a second: two processes put the same directory
 # in place at once (as the OctoPrint virtualenv is), once into an empty place and once over

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MPL-2.0
+
 // Command bench measures the provider against a local OctoPrint at farm scale: OpenTofu's
 // apply, no-op plan, update of 10 % and destroy of N users, the HTTP requests each phase
 // makes (counted by a proxy in front of OctoPrint), the provider's peak memory, and the

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MPL-2.0
+
 // Package octoprint is a client for OctoPrint's REST API: users, their settings and
 // API keys, groups and permissions. It knows nothing of Terraform.
 //

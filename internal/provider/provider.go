@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MPL-2.0
+
 // Package provider maps OctoPrint's users, groups and permissions onto Terraform
 // resources and data sources.
 package provider

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MPL-2.0
+
 // Command octoprint-server starts a local OctoPrint with an admin and an API key, for
 // the demo, and leaves it running. It writes the server's URL, key and PID as shell
 // variables to the -env file.
