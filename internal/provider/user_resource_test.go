@@ -537,7 +537,7 @@ func TestAccUser_withoutPasswordLogin(t *testing.T) {
 		CheckDestroy:             checkUsersDestroyed(t),
 		Steps: []resource.TestStep{
 			{
-				Config: without,
+				Config:            without,
 				ConfigStateChecks: []statecheck.StateCheck{expectValue(userAddress, "has_password", knownvalue.Bool(false))},
 				Check: resource.ComposeTestCheckFunc(
 					checkServerUser(t, name, true, []string{"users"}, []string{}),
