@@ -544,8 +544,11 @@ func TestAccUser_withoutPasswordLogin(t *testing.T) {
 					checkLogin(name, "", false),
 					func(*terraform.State) error {
 						u, err := testClient(t).GetUser(context.Background(), name)
-						if err != nil || u.PasswordLogin() {
-							return fmt.Errorf("the server reports a password login for %q: %v", name, err)
+						if err != nil {
+							return err
+						}
+						if u.PasswordLogin() {
+							return fmt.Errorf("the server reports a password login for %q", name)
 						}
 						return nil
 					},
