@@ -103,6 +103,15 @@ func checkLogHasNoSecrets(t *testing.T, logFile string, secrets ...string) {
 func TestAccExample_farmOfServers(t *testing.T) {
 	skipUnlessAcceptance(t)
 	t.Parallel()
+	if os.Getenv("TEST_CLI") == "terraform" {
+		// Provider for_each is OpenTofu's: Terraform refuses the example, as its page
+		// says, and terraform/ beside it is the farm for Terraform (farmOfServersAliases).
+		r := newExampleRunner(t, "farm-of-servers")
+		if code := r.tofu(nil, "validate", "-no-color"); code == 0 || !strings.Contains(r.output, `argument name "for_each" is reserved`) {
+			t.Fatalf("terraform validate exited %d, want the refusal of provider for_each:\n%s", code, r.output)
+		}
+		return
+	}
 	servers := startServers(t, 2)
 	r := newExampleRunner(t, "farm-of-servers")
 	farm, keys := map[string]any{}, map[string]any{}
