@@ -120,9 +120,14 @@ func TestAccIdentity_userImportApplied(t *testing.T) {
 	})
 }
 
-// An import by identity checks the name as an import by ID does.
+// An import by identity makes the checks an import by ID makes: the name, and for a key,
+// that it is not the provider's own.
 func TestAccIdentity_invalidImport(t *testing.T) {
 	skipUnlessAcceptance(t)
+	me, err := testClient(t).CurrentUser(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -133,6 +138,14 @@ func TestAccIdentity_invalidImport(t *testing.T) {
 			{
 				Config:      groupConfig("tf-acc-x", "X", `  permissions = []`) + importByIdentity(groupAddress, "key", "a/b"),
 				ExpectError: regexp.MustCompile(`(?s)Invalid import identity.*contains\s+"/"`),
+			},
+			{
+				Config: fmt.Sprintf(`
+resource "octoprint_user_api_key" "test" {
+  user = %q
+}
+`, me.Name) + importByIdentity(apiKeyAddress, "user", me.Name),
+				ExpectError: regexp.MustCompile(`(?s)API key of the provider itself.*Managing\s+it\s+would\s+let\s+a\s+rotation`),
 			},
 		},
 	})
