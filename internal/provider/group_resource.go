@@ -50,6 +50,7 @@ type groupResourceModel struct {
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
+// IdentitySchema is the resource identity: groupIdentity (identity.go).
 func (r *groupResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = groupIdentity.schema()
 }
@@ -406,9 +407,10 @@ func (r *groupResource) checkedUpdate(ctx context.Context, m groupResourceModel)
 func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state groupResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// The identity before any return: the framework demands one after every read.
 	resp.Diagnostics.Append(groupIdentity.set(ctx, resp.Identity, state.Key)...)
 	if resp.Diagnostics.HasError() || r.client == nil {
-		return // r.client is nil when the provider is not configured yet (unknown at plan time): keep the state as it is
+		return // no client: the provider is not configured yet (unknown at plan time); keep the state
 	}
 	key := state.Key.ValueString()
 	group, err := r.client.GetGroup(ctx, key)

@@ -47,6 +47,7 @@ type userAPIKeyResourceModel struct {
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
+// IdentitySchema is the resource identity: userAPIKeyIdentity (identity.go).
 func (r *userAPIKeyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = userAPIKeyIdentity.schema()
 }
@@ -208,9 +209,10 @@ func (r *userAPIKeyResource) generate(ctx context.Context, plan userAPIKeyResour
 func (r *userAPIKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state userAPIKeyResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// The identity before any return: the framework demands one after every read.
 	resp.Diagnostics.Append(userAPIKeyIdentity.set(ctx, resp.Identity, state.User)...)
 	if resp.Diagnostics.HasError() || r.client == nil {
-		return // r.client is nil when the provider is not configured yet (unknown at plan time): keep the state as it is
+		return // no client: the provider is not configured yet (unknown at plan time); keep the state
 	}
 	name := state.User.ValueString()
 	user, err := r.client.GetUser(ctx, name)

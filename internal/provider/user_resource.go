@@ -61,6 +61,7 @@ type userResourceModel struct {
 // than its hashing library's limit of 4096 characters, which it answers with a 500.
 var passwordLength = stringvalidator.UTF8LengthBetween(1, 4096)
 
+// IdentitySchema is the resource identity: userIdentity (identity.go).
 func (r *userResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = userIdentity.schema()
 }
@@ -385,9 +386,10 @@ func (r *userResource) keepIfCreated(ctx context.Context, state stateSetter, pla
 func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state userResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// The identity before any return: the framework demands one after every read.
 	resp.Diagnostics.Append(userIdentity.set(ctx, resp.Identity, state.Name)...)
 	if resp.Diagnostics.HasError() || r.client == nil {
-		return // r.client is nil when the provider is not configured yet (unknown at plan time): keep the state as it is
+		return // no client: the provider is not configured yet (unknown at plan time); keep the state
 	}
 	name := state.Name.ValueString()
 	user, err := r.client.GetUser(ctx, name)

@@ -49,6 +49,7 @@ type userSettingsResourceModel struct {
 	Timeouts    timeouts.Value `tfsdk:"timeouts"`
 }
 
+// IdentitySchema is the resource identity: userSettingsIdentity (identity.go).
 func (r *userSettingsResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = userSettingsIdentity.schema()
 }
@@ -178,9 +179,10 @@ func (r *userSettingsResource) Create(ctx context.Context, req resource.CreateRe
 func (r *userSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state userSettingsResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// The identity before any return: the framework demands one after every read.
 	resp.Diagnostics.Append(userSettingsIdentity.set(ctx, resp.Identity, state.User)...)
 	if resp.Diagnostics.HasError() || r.client == nil {
-		return // r.client is nil when the provider is not configured yet (unknown at plan time): keep the state as it is
+		return // no client: the provider is not configured yet (unknown at plan time); keep the state
 	}
 	name := state.User.ValueString()
 	// From the shared user list: one request refreshes the settings of a whole farm.
