@@ -79,8 +79,9 @@ func TestAccExamples_documentation(t *testing.T) {
 	}
 }
 
-// checkImportExamples runs the example's import.sh command and its import block against
-// the applied example: each must adopt the resource, after which a plan is empty.
+// checkImportExamples runs the example's import.sh command and its import blocks (by ID
+// and by identity) against the applied example: each must adopt the resource, after
+// which a plan is empty.
 func checkImportExamples(t *testing.T, r *tofuRunner, dir, resourceType string) {
 	t.Helper()
 	address, id := importCommand(t, filepath.Join(dir, "import.sh"), resourceType)
@@ -103,6 +104,21 @@ func checkImportExamples(t *testing.T, r *tofuRunner, dir, resourceType string) 
 	r.apply(exampleVars)
 	if !strings.Contains(r.output, "1 imported") {
 		t.Errorf("applying import-by-string-id.tf imported nothing:\n%s", r.output)
+	}
+
+	// The same by identity, in place of the block by ID. Nothing is replaced: the first
+	// apply after it adopts the configuration, as after an import by ID.
+	block = readFile(t, filepath.Join(dir, "import-by-identity.tf"))
+	if !strings.Contains(string(block), address) || !strings.Contains(string(block), "identity") {
+		t.Errorf("import-by-identity.tf does not import %s by identity", address)
+	}
+	if code := r.tofu(nil, "state", "rm", address); code != 0 {
+		t.Fatalf("state rm %s failed", address)
+	}
+	writeFile(t, filepath.Join(r.dir, "import.tf"), string(block))
+	r.apply(exampleVars)
+	if !strings.Contains(r.output, "1 imported") || !strings.Contains(r.output, " 0 destroyed") {
+		t.Errorf("applying import-by-identity.tf imported nothing, or replaced what it imported:\n%s", r.output)
 	}
 }
 

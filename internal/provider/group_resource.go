@@ -31,6 +31,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*groupResource)(nil)
 	_ resource.ResourceWithImportState = (*groupResource)(nil)
+	_ resource.ResourceWithIdentity    = (*groupResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*groupResource)(nil)
 )
 
@@ -47,6 +48,11 @@ type groupResourceModel struct {
 	ID types.String `tfsdk:"id"`
 	groupAttributes
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+// IdentitySchema is the resource identity: groupIdentity (identity.go).
+func (r *groupResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = groupIdentity.schema()
 }
 
 func (r *groupResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -345,6 +351,7 @@ func (r *groupResource) checkNotBuiltIn(ctx context.Context, key string) diag.Di
 func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan groupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(groupIdentity.set(ctx, resp.Identity, plan.Key)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -398,13 +405,12 @@ func (r *groupResource) checkedUpdate(ctx context.Context, m groupResourceModel)
 }
 
 func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if r.client == nil {
-		return // provider not configured yet (unknown at plan time): keep the state as it is
-	}
 	var state groupResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
+	// The identity before any return: the framework demands one after every read.
+	resp.Diagnostics.Append(groupIdentity.set(ctx, resp.Identity, state.Key)...)
+	if resp.Diagnostics.HasError() || r.client == nil {
+		return // no client: the provider is not configured yet (unknown at plan time); keep the state
 	}
 	key := state.Key.ValueString()
 	group, err := r.client.GetGroup(ctx, key)
@@ -423,6 +429,7 @@ func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp
 func (r *groupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan groupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(groupIdentity.set(ctx, resp.Identity, plan.Key)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -464,13 +471,11 @@ func (r *groupResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	}
 }
 
+// ImportState takes the group's key, as the import ID or as the identity.
 func (r *groupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if problem := groupKeyProblem(req.ID); problem != "" {
-		resp.Diagnostics.AddError("Invalid import ID", "The import ID is the group's key. "+problem)
-		return
+	if key := groupIdentity.importName(ctx, req, &resp.Diagnostics); key != "" {
+		groupIdentity.importState(ctx, resp, key, false)
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("key"), req.ID)...)
 }
 
 // keptOnBuiltIn plans an omitted description or default flag as empty or false, except

@@ -26,6 +26,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*userAPIKeyResource)(nil)
 	_ resource.ResourceWithImportState = (*userAPIKeyResource)(nil)
+	_ resource.ResourceWithIdentity    = (*userAPIKeyResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*userAPIKeyResource)(nil)
 )
 
@@ -44,6 +45,11 @@ type userAPIKeyResourceModel struct {
 	Triggers types.Map      `tfsdk:"triggers"`
 	APIKey   types.String   `tfsdk:"api_key"`
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+// IdentitySchema is the resource identity: userAPIKeyIdentity (identity.go).
+func (r *userAPIKeyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = userAPIKeyIdentity.schema()
 }
 
 func (r *userAPIKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -161,6 +167,7 @@ func (r *userAPIKeyResource) checkNotProviderKey(name, key, consequence string) 
 func (r *userAPIKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan userAPIKeyResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(userAPIKeyIdentity.set(ctx, resp.Identity, plan.User)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -200,13 +207,12 @@ func (r *userAPIKeyResource) generate(ctx context.Context, plan userAPIKeyResour
 // Read drops the key from state when the user no longer has it: deleted, or its key
 // regenerated or removed outside Terraform. The plan then shows a new key.
 func (r *userAPIKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if r.client == nil {
-		return // provider not configured yet (unknown at plan time): keep the state as it is
-	}
 	var state userAPIKeyResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
+	// The identity before any return: the framework demands one after every read.
+	resp.Diagnostics.Append(userAPIKeyIdentity.set(ctx, resp.Identity, state.User)...)
+	if resp.Diagnostics.HasError() || r.client == nil {
+		return // no client: the provider is not configured yet (unknown at plan time); keep the state
 	}
 	name := state.User.ValueString()
 	user, err := r.client.GetUser(ctx, name)
@@ -258,6 +264,7 @@ func replaceUnlessImported(ctx context.Context, req planmodifier.MapRequest, res
 func (r *userAPIKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state userAPIKeyResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(userAPIKeyIdentity.set(ctx, resp.Identity, plan.User)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -304,11 +311,11 @@ func (r *userAPIKeyResource) Delete(ctx context.Context, req resource.DeleteRequ
 	}
 }
 
-// ImportState adopts the key the user has now.
+// ImportState adopts the key the user has now. It takes the user's name, as the import
+// ID or as the identity.
 func (r *userAPIKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	name := req.ID
-	if problem := userNameProblem(name); problem != "" {
-		resp.Diagnostics.AddError("Invalid import ID", "The import ID is the user's name. "+problem)
+	name := userAPIKeyIdentity.importName(ctx, req, &resp.Diagnostics)
+	if name == "" {
 		return
 	}
 	current, err := r.currentKey(ctx, name)
@@ -325,11 +332,9 @@ func (r *userAPIKeyResource) ImportState(ctx context.Context, req resource.Impor
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), name)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user"), name)...)
+	userAPIKeyIdentity.importState(ctx, resp, name, true)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("api_key"), current)...)
 	// An empty map, not null: the first plan then always updates the state (taking the
 	// configuration's triggers without a rotation) and clears the import mark.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("triggers"), types.MapValueMust(types.StringType, nil))...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte("true"))...)
 }

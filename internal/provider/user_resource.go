@@ -34,6 +34,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure        = (*userResource)(nil)
 	_ resource.ResourceWithImportState      = (*userResource)(nil)
+	_ resource.ResourceWithIdentity         = (*userResource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*userResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*userResource)(nil)
 )
@@ -59,6 +60,11 @@ type userResourceModel struct {
 // passwordLength refuses an empty password, which OctoPrint would take, and one longer
 // than its hashing library's limit of 4096 characters, which it answers with a 500.
 var passwordLength = stringvalidator.UTF8LengthBetween(1, 4096)
+
+// IdentitySchema is the resource identity: userIdentity (identity.go).
+func (r *userResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = userIdentity.schema()
+}
 
 func (r *userResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
@@ -308,6 +314,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	var plan, config userResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(userIdentity.set(ctx, resp.Identity, plan.Name)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -377,13 +384,12 @@ func (r *userResource) keepIfCreated(ctx context.Context, state stateSetter, pla
 }
 
 func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if r.client == nil {
-		return // provider not configured yet (unknown at plan time): keep the state as it is
-	}
 	var state userResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
+	// The identity before any return: the framework demands one after every read.
+	resp.Diagnostics.Append(userIdentity.set(ctx, resp.Identity, state.Name)...)
+	if resp.Diagnostics.HasError() || r.client == nil {
+		return // no client: the provider is not configured yet (unknown at plan time); keep the state
 	}
 	name := state.Name.ValueString()
 	user, err := r.client.GetUser(ctx, name)
@@ -402,6 +408,7 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state, config userResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(userIdentity.set(ctx, resp.Identity, plan.Name)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
@@ -481,14 +488,11 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	}
 }
 
+// ImportState takes the user's name, as the import ID or as the identity.
 func (r *userResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if problem := userNameProblem(req.ID); problem != "" {
-		resp.Diagnostics.AddError("Invalid import ID", "The import ID is the user's name. "+problem)
-		return
+	if name := userIdentity.importName(ctx, req, &resp.Diagnostics); name != "" {
+		userIdentity.importState(ctx, resp, name, true)
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte("true"))...)
 }
 
 // setState stores the user as OctoPrint reports it, keeping the password attributes

@@ -28,6 +28,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*userSettingsResource)(nil)
 	_ resource.ResourceWithImportState = (*userSettingsResource)(nil)
+	_ resource.ResourceWithIdentity    = (*userSettingsResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*userSettingsResource)(nil)
 )
 
@@ -46,6 +47,11 @@ type userSettingsResourceModel struct {
 	Settings    settingsValue  `tfsdk:"settings"`
 	AllSettings settingsValue  `tfsdk:"all_settings"`
 	Timeouts    timeouts.Value `tfsdk:"timeouts"`
+}
+
+// IdentitySchema is the resource identity: userSettingsIdentity (identity.go).
+func (r *userSettingsResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = userSettingsIdentity.schema()
 }
 
 func (r *userSettingsResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -158,6 +164,7 @@ func (r *userSettingsResource) claimKeys(ctx context.Context, req resource.Modif
 func (r *userSettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan userSettingsResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(userSettingsIdentity.set(ctx, resp.Identity, plan.User)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -170,13 +177,12 @@ func (r *userSettingsResource) Create(ctx context.Context, req resource.CreateRe
 }
 
 func (r *userSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if r.client == nil {
-		return // provider not configured yet (unknown at plan time): keep the state as it is
-	}
 	var state userSettingsResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
+	// The identity before any return: the framework demands one after every read.
+	resp.Diagnostics.Append(userSettingsIdentity.set(ctx, resp.Identity, state.User)...)
+	if resp.Diagnostics.HasError() || r.client == nil {
+		return // no client: the provider is not configured yet (unknown at plan time); keep the state
 	}
 	name := state.User.ValueString()
 	// From the shared user list: one request refreshes the settings of a whole farm.
@@ -206,6 +212,7 @@ func (r *userSettingsResource) Read(ctx context.Context, req resource.ReadReques
 func (r *userSettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state userSettingsResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(userSettingsIdentity.set(ctx, resp.Identity, plan.User)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -330,15 +337,12 @@ func (r *userSettingsResource) Delete(ctx context.Context, req resource.DeleteRe
 	}
 }
 
-// ImportState takes the user's name. The settings are left null, which tells Read to
-// manage every top-level key the user has.
+// ImportState takes the user's name, as the import ID or as the identity. The settings
+// are left null, which tells Read to manage every top-level key the user has.
 func (r *userSettingsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if problem := userNameProblem(req.ID); problem != "" {
-		resp.Diagnostics.AddError("Invalid import ID", "The import ID is the user's name. "+problem)
-		return
+	if name := userSettingsIdentity.importName(ctx, req, &resp.Diagnostics); name != "" {
+		userSettingsIdentity.importState(ctx, resp, name, false)
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user"), req.ID)...)
 }
 
 // newUserSettingsModel maps a user's settings, as OctoPrint reports them, to the model:

@@ -1,0 +1,6 @@
+import {
+  to = octoprint_group.operators
+  identity = {
+    key = "operators"
+  }
+}

@@ -1,0 +1,6 @@
+import {
+  to = octoprint_user.alice
+  identity = {
+    name = "alice"
+  }
+}

@@ -1,0 +1,6 @@
+import {
+  to = octoprint_user_api_key.dashboard
+  identity = {
+    user = "dashboard-bot"
+  }
+}

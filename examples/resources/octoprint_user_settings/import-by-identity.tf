@@ -1,0 +1,6 @@
+import {
+  to = octoprint_user_settings.alice
+  identity = {
+    user = "alice"
+  }
+}

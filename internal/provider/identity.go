@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// nameIdentity is the resource identity of every resource of the provider: one string,
+// the name the object is known by on the server (a user's name, a group's key), stored
+// under the same attribute name in state and in the identity. It is also the import ID,
+// and the `id` attribute holds it too. It never changes: a new name replaces the resource.
+type nameIdentity struct {
+	// attr names the attribute, in the identity and in the resource's schema.
+	attr string
+	// what says what the value is, for the import errors: "the user's name".
+	what string
+	// problem says what is wrong with a value, "" when nothing is (userNameProblem, groupKeyProblem).
+	problem func(string) string
+}
+
+var (
+	userIdentity         = nameIdentity{attr: "name", what: "the user's name", problem: userNameProblem}
+	groupIdentity        = nameIdentity{attr: "key", what: "the group's key", problem: groupKeyProblem}
+	userSettingsIdentity = nameIdentity{attr: "user", what: "the user's name", problem: userNameProblem}
+	userAPIKeyIdentity   = nameIdentity{attr: "user", what: "the user's name", problem: userNameProblem}
+)
+
+// schema is the identity schema: the one attribute, required to import.
+func (i nameIdentity) schema() identityschema.Schema {
+	return identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			i.attr: identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description:       fmt.Sprintf("The identity of the resource: %s, as the `%s` attribute and the import ID hold it.", i.what, i.attr),
+			},
+		},
+	}
+}
+
+// set records the identity, in Create, Read and Update. identity is nil only when the
+// framework has none to offer.
+func (i nameIdentity) set(ctx context.Context, identity *tfsdk.ResourceIdentity, value types.String) diag.Diagnostics {
+	if identity == nil {
+		return nil
+	}
+	return identity.SetAttribute(ctx, path.Root(i.attr), value)
+}
+
+// importName returns the name an import gives, by ID (an import command, an import
+// block's `id`) or by identity (an import block's `identity`), checked; "" after an
+// error in diags.
+func (i nameIdentity) importName(ctx context.Context, req resource.ImportStateRequest, diags *diag.Diagnostics) string {
+	if req.ID != "" || req.Identity == nil {
+		if problem := i.problem(req.ID); problem != "" {
+			diags.AddError("Invalid import ID", fmt.Sprintf("The import ID is %s. %s", i.what, problem))
+			return ""
+		}
+		return req.ID
+	}
+	var name types.String
+	if diags.Append(req.Identity.GetAttribute(ctx, path.Root(i.attr), &name)...); diags.HasError() {
+		return ""
+	}
+	if problem := i.problem(name.ValueString()); problem != "" {
+		diags.AddAttributeError(path.Root(i.attr), "Invalid import identity",
+			fmt.Sprintf("The identity's `%s` is %s. %s", i.attr, i.what, problem))
+		return ""
+	}
+	return name.ValueString()
+}
+
+// importState stores what an import knows: the name as `id`, as the named attribute and
+// as the identity. With imported, it marks the resource in private state (importedKey)
+// so that its first update adopts the configuration instead of acting on it.
+func (i nameIdentity) importState(ctx context.Context, resp *resource.ImportStateResponse, name string, imported bool) {
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), name)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(i.attr), name)...)
+	resp.Diagnostics.Append(i.set(ctx, resp.Identity, types.StringValue(name))...)
+	if imported {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte("true"))...)
+	}
+}
