@@ -177,7 +177,7 @@ func TestAccIdentity_userSettings(t *testing.T) {
 	})
 }
 
-// apiKeyUserConfig renders botConfig's group and user, without the key.
+// apiKeyUserConfig renders a group with two permissions and a bot user in it.
 func apiKeyUserConfig(name string) string {
 	return fmt.Sprintf(`
 resource "octoprint_group" "bots" {

@@ -20,24 +20,12 @@ import (
 
 // botConfig renders a group with two permissions, a bot user in it, and its API key.
 func botConfig(name, rotation string) string {
-	return fmt.Sprintf(`
-resource "octoprint_group" "bots" {
-  key         = %[1]q
-  name        = "Bots"
-  permissions = ["STATUS", "FILES_LIST"]
-}
-
-resource "octoprint_user" "bot" {
-  name     = %[1]q
-  password = "unused-secret"
-  groups   = [octoprint_group.bots.key]
-}
-
+	return apiKeyUserConfig(name) + fmt.Sprintf(`
 resource "octoprint_user_api_key" "test" {
   user     = octoprint_user.bot.name
-  triggers = { rotation = %[2]q }
+  triggers = { rotation = %q }
 }
-`, name, rotation)
+`, rotation)
 }
 
 // statusWith returns the status of a GET made with the key.
