@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"reflect"
 	"strings"
 	"sync"
@@ -538,4 +539,80 @@ func TestHTTPSToPlainHTTPIsNotRetried(t *testing.T) {
 	_, err := c.Version(context.Background())
 	assertErrContains(t, err, "the server speaks plain HTTP, not HTTPS; start the URL with http://")
 	assertErrContains(t, err, "(1 try)")
+}
+
+// A plain-HTTP server may also answer a TLS handshake by closing the connection, as
+// OctoPrint's does for some handshakes: that is recognized too.
+func TestHTTPSToPlainHTTPThatHangsUp(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hangUp := &firstByteListener{Listener: ln, close: 0x16} // a TLS handshake record
+	srv := &http.Server{Handler: http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}), ReadHeaderTimeout: time.Second}
+	go func() { _ = srv.Serve(hangUp) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	c := newClient(t, "https://"+ln.Addr().String(), func(c *Config) {
+		c.Retries, c.RetryWaitMin, c.RetryWaitMax = 5, time.Millisecond, time.Millisecond
+	})
+	_, err = c.Version(context.Background())
+	assertErrContains(t, err, "the server speaks plain HTTP, not HTTPS; start the URL with http://")
+	assertErrContains(t, err, "(1 try)")
+}
+
+// An HTTPS server that fails a try is not taken for a plain-HTTP one: it answers plain
+// HTTP on its port with 400.
+func TestHTTPSServerIsNotTakenForPlainHTTP(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	t.Cleanup(srv.Close)
+	c := newClient(t, srv.URL, func(c *Config) { // the test server's certificate is not trusted
+		c.Retries, c.RetryWaitMin, c.RetryWaitMax = 1, time.Millisecond, time.Millisecond
+	})
+	_, err := c.Version(context.Background())
+	if err == nil || strings.Contains(err.Error(), "plain HTTP") {
+		t.Fatalf("err = %v, want a certificate error that does not blame plain HTTP", err)
+	}
+	u, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if speaksPlainHTTP(context.Background(), u) {
+		t.Error("an HTTPS server was taken for one that speaks plain HTTP")
+	}
+}
+
+// firstByteListener closes, unanswered, every connection whose first byte is close.
+type firstByteListener struct {
+	net.Listener
+	close byte
+}
+
+func (l *firstByteListener) Accept() (net.Conn, error) {
+	for {
+		conn, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		first := make([]byte, 1)
+		if _, err := io.ReadFull(conn, first); err != nil || first[0] == l.close {
+			_ = conn.Close()
+			continue
+		}
+		return &prefixedConn{Conn: conn, prefix: first}, nil
+	}
+}
+
+// prefixedConn gives back the bytes read from it before.
+type prefixedConn struct {
+	net.Conn
+	prefix []byte
+}
+
+func (c *prefixedConn) Read(p []byte) (int, error) {
+	if len(c.prefix) > 0 {
+		n := copy(p, c.prefix)
+		c.prefix = c.prefix[n:]
+		return n, nil
+	}
+	return c.Conn.Read(p)
 }

@@ -12,7 +12,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -141,7 +140,7 @@ func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, err
 	if err := st.abandoned(); err != nil {
 		return false, err
 	}
-	if err != nil && st != nil && st.url.Scheme == "https" && failedTLS(err) && speaksPlainHTTP(ctx, st.url) {
+	if err != nil && st != nil && st.url.Scheme == "https" && !failedCertificate(err) && speaksPlainHTTP(ctx, st.url) {
 		st.plainHTTP = true
 		return false, nil // trying again cannot help
 	}
@@ -168,13 +167,13 @@ func backoff(minWait, maxWait time.Duration, attempt int, _ *http.Response) time
 	return time.Duration(float64(wait) * (0.75 + 0.5*rand.Float64())) //nolint:gosec // jitter, not a secret
 }
 
-// failedTLS tells whether a try failed in the TLS handshake: the server answered it with
-// something that is not TLS, or with nothing at all (a plain-HTTP server such as
-// OctoPrint's waits for the end of a request that never comes).
-func failedTLS(err error) bool {
-	var header tls.RecordHeaderError
-	return errors.Is(err, http.ErrSchemeMismatch) || errors.As(err, &header) ||
-		strings.Contains(err.Error(), "TLS handshake timeout") // net/http's error type is not exported
+// failedCertificate tells whether a try failed on the server's certificate: then the
+// server speaks TLS. Any other failure of an https URL may be a plain-HTTP server, which
+// answers a TLS handshake with a 400, with nothing until a timeout, or by closing the
+// connection, depending on the bytes of the handshake.
+func failedCertificate(err error) bool {
+	var verify *tls.CertificateVerificationError
+	return errors.As(err, &verify)
 }
 
 // speaksPlainHTTP tells whether the server behind an https URL answers plain HTTP on the
@@ -200,5 +199,6 @@ func speaksPlainHTTP(ctx context.Context, u *url.URL) bool {
 		return false
 	}
 	_ = resp.Body.Close()
-	return true
+	// An HTTPS server answers plain HTTP on its port with 400; OctoPrint never does to a GET.
+	return resp.StatusCode != http.StatusBadRequest
 }
