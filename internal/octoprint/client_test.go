@@ -544,7 +544,7 @@ func TestHTTPSToPlainHTTPIsNotRetried(t *testing.T) {
 // A plain-HTTP server may also answer a TLS handshake by closing the connection, as
 // OctoPrint's does for some handshakes: that is recognized too.
 func TestHTTPSToPlainHTTPThatHangsUp(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
