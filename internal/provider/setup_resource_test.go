@@ -155,7 +155,7 @@ resource "octoprint_group" "operators" {
   permissions = ["PRINT"]
 }
 `, admin),
-			`(?s)OctoPrint login failed.*refused the login of user "farm-admin".*The server has no users yet.*depends_on`,
+			`(?s)OctoPrint login failed.*refused the login of user "farm-admin".*has\s+no\s+users\s+yet.*depends_on`,
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
