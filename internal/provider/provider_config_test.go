@@ -50,7 +50,7 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 		{"api key with a line break", `api_key = "0123456789abcdef\n"`, `(?s)Invalid OctoPrint API key.*white\s+space`},
 		{"header name", `headers = { "X Proxy Auth" = "v" }`, `(?s)Invalid HTTP header.*"X Proxy Auth" is not a valid HTTP header name`},
 		{"header value", `headers = { "X-Proxy-Auth" = "a\nb" }`, `(?s)Invalid HTTP header.*"X-Proxy-Auth" holds a line break`},
-		{"api key and username", "api_key = \"k\"\nusername = \"admin\"\npassword = \"x\"", `(?s)Conflicting OctoPrint credentials.*either an admin's API key, or the username and password`},
+		{"api key and username", "api_key = \"k\"\nusername = \"admin\"\npassword = \"x\"", `(?s)Conflicting OctoPrint credentials.*either\s+an\s+admin's\s+API\s+key,\s+or\s+the\s+username\s+and\s+password`},
 		{"username without password", `username = "admin"`, `(?s)Missing OctoPrint password.*logs in as user "admin".*OCTOPRINT_PASSWORD`},
 		{"password without username", `password = "x"`, `(?s)Missing OctoPrint username.*OCTOPRINT_USERNAME`},
 		{"username with white space", "username = \" admin\"\npassword = \"x\"", `(?s)Invalid OctoPrint username.*white\s+space`},

@@ -157,6 +157,43 @@ resource "octoprint_group" "operators" {
 `, admin),
 			`(?s)OctoPrint login failed.*refused the login of user "farm-admin".*has\s+no\s+users\s+yet.*depends_on`,
 		},
+		{
+			"the admin also an octoprint_user",
+			fmt.Sprintf(`
+provider "octoprint" {
+  username = %[1]q
+  password = "admin-secret-pw"
+}
+
+resource "octoprint_setup" "printer" {
+  admin_name        = %[1]q
+  admin_password_wo = "admin-secret-pw"
+}
+
+resource "octoprint_user" "admin" {
+  name        = octoprint_setup.printer.admin_name
+  password_wo = "admin-secret-pw"
+  groups      = ["admins"]
+}
+`, admin),
+			`(?s)OctoPrint user created by octoprint_setup.*import`,
+		},
+		{
+			"two octoprint_setup",
+			fmt.Sprintf(`
+provider "octoprint" {
+  username = %[1]q
+  password = "admin-secret-pw"
+}
+
+resource "octoprint_setup" "printer" {
+  count             = 2
+  admin_name        = %[1]q
+  admin_password_wo = "admin-secret-pw"
+}
+`, admin),
+			`(?s)OctoPrint server claimed twice`,
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newTofuRunner(t)
@@ -264,7 +301,7 @@ provider "octoprint" {
   password = "wrong-password"
 }
 ` + userConfig(name, `  password = "secret"`),
-			ExpectError: regexp.MustCompile(`(?s)OctoPrint login failed.*refused the login of user "admin".*password is wrong.*username.*password`),
+			ExpectError: regexp.MustCompile(`(?s)OctoPrint login failed.*refused the login of user "admin".*password\s+is\s+wrong.*username.*password`),
 		}},
 	})
 	if err := checkUserGone(t, name); err != nil {
