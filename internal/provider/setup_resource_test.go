@@ -128,12 +128,7 @@ func badPlansOnANewServer(t *testing.T, srv *testserver.Server, admin string) {
 	for _, tc := range []struct{ name, config, want string }{
 		{
 			"provider password differs from the admin's",
-			fmt.Sprintf(`
-provider "octoprint" {
-  username = %[1]q
-  password = "another-password"
-}
-
+			loginProvider(admin, "another-password") + fmt.Sprintf(`
 resource "octoprint_setup" "printer" {
   admin_name        = %[1]q
   admin_password_wo = "admin-secret-pw"
@@ -143,28 +138,18 @@ resource "octoprint_setup" "printer" {
 		},
 		{
 			"resources not depending on octoprint_setup",
-			fmt.Sprintf(`
-provider "octoprint" {
-  username = %q
-  password = "admin-secret-pw"
-}
-
+			loginProvider(admin, "admin-secret-pw") + `
 resource "octoprint_group" "operators" {
   key         = "operators"
   name        = "Operators"
   permissions = ["PRINT"]
 }
-`, admin),
+`,
 			`(?s)OctoPrint login failed.*refused the login of user "farm-admin".*has\s+no\s+users\s+yet.*depends_on`,
 		},
 		{
 			"the admin also an octoprint_user",
-			fmt.Sprintf(`
-provider "octoprint" {
-  username = %[1]q
-  password = "admin-secret-pw"
-}
-
+			loginProvider(admin, "admin-secret-pw") + fmt.Sprintf(`
 resource "octoprint_setup" "printer" {
   admin_name        = %[1]q
   admin_password_wo = "admin-secret-pw"
@@ -180,12 +165,7 @@ resource "octoprint_user" "admin" {
 		},
 		{
 			"two octoprint_setup",
-			fmt.Sprintf(`
-provider "octoprint" {
-  username = %[1]q
-  password = "admin-secret-pw"
-}
-
+			loginProvider(admin, "admin-secret-pw") + fmt.Sprintf(`
 resource "octoprint_setup" "printer" {
   count             = 2
   admin_name        = %[1]q
@@ -211,6 +191,16 @@ resource "octoprint_setup" "printer" {
 	if state, err := client.SetupState(context.Background()); err != nil || !state.NeedsAdmin {
 		t.Fatalf("after the failed plans the server answers %+v (%v), want it still unclaimed", state, err)
 	}
+}
+
+// loginProvider renders a provider block that logs in with a username and password.
+func loginProvider(user, password string) string {
+	return fmt.Sprintf(`
+provider "octoprint" {
+  username = %q
+  password = %q
+}
+`, user, password)
 }
 
 // withoutCredentials drops the test server's credentials from an environment.
@@ -295,12 +285,7 @@ func TestAccProvider_wrongPassword(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: `
-provider "octoprint" {
-  username = "admin"
-  password = "wrong-password"
-}
-` + userConfig(name, `  password = "secret"`),
+			Config:      loginProvider("admin", "wrong-password") + userConfig(name, `  password = "secret"`),
 			ExpectError: regexp.MustCompile(`(?s)OctoPrint login failed.*refused the login of user "admin".*password\s+is\s+wrong.*username.*password`),
 		}},
 	})
