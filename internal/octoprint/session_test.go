@@ -17,8 +17,9 @@ import (
 
 const (
 	testUser     = "boss"
-	testPassword = "pw-secret-login"
-	testSession  = "session-cookie-secret"
+	testPassword = "pw-secret-login" //nolint:gosec // G101: a test's password
+
+	testSession = "session-cookie-secret"
 )
 
 // loginServer fakes OctoPrint's password login: /login sets the CSRF cookie, POST
@@ -55,13 +56,13 @@ func (s *loginServer) serve(w http.ResponseWriter, r *http.Request) {
 		c, err := r.Cookie("csrf_token_P" + port)
 		return err == nil && c.Value == s.csrf && r.Header.Get(csrfHeader) == s.csrf
 	}
-	switch {
-	case r.URL.Path == "/login":
-		http.SetCookie(w, &http.Cookie{Name: "csrf_token_P" + port, Value: s.csrf, Path: "/"})
+	switch r.URL.Path {
+	case "/login":
+		setCookie(w, "csrf_token_P"+port, s.csrf)
 		w.Header().Set("Content-Type", "text/html")
 		_, _ = w.Write([]byte("<html>login</html>"))
 		return
-	case r.URL.Path == "/api/login":
+	case "/api/login":
 		var body struct{ User, Pass string }
 		_ = json.NewDecoder(strings.NewReader(string(s.requests()[len(s.requests())-1].Body))).Decode(&body)
 		if !csrfOK() {
@@ -76,7 +77,7 @@ func (s *loginServer) serve(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.sessions[id] = true
 		s.mu.Unlock()
-		http.SetCookie(w, &http.Cookie{Name: "session_P" + port, Value: id, Path: "/"})
+		setCookie(w, "session_P"+port, id)
 		answer(200, `{"name":"boss","session":"`+id+`","apikey":null}`)(w, r)
 		return
 	}
@@ -104,6 +105,12 @@ func (s *loginServer) serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		answer(200, `{"users":[{"name":"boss"},{"name":"alice"}]}`)(w, r)
 	}
+}
+
+// setCookie sets a cookie as OctoPrint does, over plain HTTP (a Secure cookie would never
+// be sent back).
+func setCookie(w http.ResponseWriter, name, value string) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", SameSite: http.SameSiteLaxMode}) //nolint:gosec // G124: see above
 }
 
 // paths returns the method and path of every request the server received.
@@ -255,7 +262,7 @@ func TestRefusedLoginIsNotTriedAgain(t *testing.T) {
 func TestLoginRateLimited(t *testing.T) {
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/login" {
-			http.SetCookie(w, &http.Cookie{Name: "csrf_token_P1", Value: "t", Path: "/"})
+			setCookie(w, "csrf_token_P1", "t")
 			return
 		}
 		answer(429, `{"error":"You have made too many failed login attempts. Please try again later."}`)(w, r)
