@@ -28,7 +28,7 @@ cd "$(dirname "$0")/.."
 # test), the read of every data source, and the print-farm example, which applies every
 # resource with the command line itself (dev_overrides) rather than through
 # terraform-plugin-testing. They cover each version's API in a few minutes.
-LIFECYCLE_RUN='^(TestAcc(User|Group|UserSettings|UserAPIKey)_lifecycle|TestAcc(User|Users|Groups|Permissions|UserSettings)DataSource|TestAccExample_printFarm)$'
+LIFECYCLE_RUN='^(TestAcc(User|Group|UserSettings|UserAPIKey)_lifecycle|TestAcc(User|Users|Groups|Permissions|UserSettings)DataSource|TestAccExample_(printFarm|newPrinter))$'
 
 # Each cell: VERSION CLI SCOPE, SCOPE being full, lifecycle, or run (the tests RUN names).
 cells=()

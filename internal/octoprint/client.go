@@ -34,8 +34,12 @@ const MaxRequestBytes = 100 << 10
 type Config struct {
 	// URL is the server's base address, e.g. http://octopi.local or https://host/octoprint/.
 	URL string
-	// APIKey is sent as X-Api-Key: a user's own key or an application key.
+	// APIKey is sent as X-Api-Key: a user's own key or an application key. Leave it empty
+	// to log in with Username and Password instead.
 	APIKey string
+	// Username and Password log in as that user, at the first request that needs it
+	// (see session): the user may not exist yet when the client is made.
+	Username, Password string
 	// UserAgent is sent with every request.
 	UserAgent string
 	// Headers are extra headers for every request, e.g. for a reverse proxy.
@@ -59,8 +63,10 @@ type Config struct {
 
 // Client talks to one OctoPrint server. It is safe for concurrent use.
 type Client struct {
+	cfg       Config
 	baseURL   *url.URL
 	apiKey    string
+	session   *session
 	userAgent string
 	headers   map[string]string
 	http      *http.Client
@@ -130,7 +136,7 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckAPIKey(cfg.APIKey); err != nil {
+	if err := checkCredentials(cfg); err != nil {
 		return nil, err
 	}
 	for name, value := range cfg.Headers {
@@ -152,15 +158,36 @@ func New(cfg Config) (*Client, error) {
 		t.TLSClientConfig = tlsConfig
 		transport = t
 	}
-	return &Client{
+	c := &Client{
+		cfg:       cfg,
 		baseURL:   base,
 		apiKey:    cfg.APIKey,
 		userAgent: cfg.UserAgent,
 		headers:   cfg.Headers,
-		http:      newRetryingClient(transport, cfg),
 		logger:    cfg.Logger,
 		server:    serverFor(base),
-	}, nil
+	}
+	var jar http.CookieJar
+	if cfg.APIKey == "" {
+		c.session = newSession(cfg.Username, cfg.Password)
+		jar = c.session.jar
+	}
+	c.http = newRetryingClient(transport, jar, cfg)
+	return c, nil
+}
+
+// checkCredentials demands exactly one way to authenticate: an API key, or a username
+// and password.
+func checkCredentials(cfg Config) error {
+	switch {
+	case cfg.APIKey != "" && (cfg.Username != "" || cfg.Password != ""):
+		return errors.New("give either an API key or a username and password, not both")
+	case cfg.APIKey != "":
+		return CheckAPIKey(cfg.APIKey)
+	case cfg.Username == "" && cfg.Password == "":
+		return CheckAPIKey(cfg.APIKey)
+	}
+	return CheckLogin(cfg.Username, cfg.Password)
 }
 
 // ParseURL checks that raw is an absolute http(s) URL and returns it with a trailing slash.
@@ -288,29 +315,65 @@ type writeCounts struct {
 // sendAlone sends a write while no other write to the server is under way, and returns
 // the server's write counts that include it.
 func (c *Client) sendAlone(ctx context.Context, method, path string, body any) (reply, writeCounts, error) {
-	select {
-	case c.server.writes <- struct{}{}:
-		defer func() { <-c.server.writes }()
-	case <-ctx.Done():
-		return reply{}, writeCounts{}, fmt.Errorf("waiting to send %s %s: %w", method, path, ctx.Err())
-	}
-	if err := c.server.machine.lock(ctx); err != nil {
-		return reply{}, writeCounts{}, fmt.Errorf("waiting for other processes writing to this OctoPrint to send %s %s: %w", method, path, err)
-	}
-	defer c.server.machine.unlock()
-	if err := ctx.Err(); err != nil {
-		return reply{}, writeCounts{}, fmt.Errorf("not sending %s %s: %w", method, path, err)
-	}
-	// Once sent, a write is seen through to its answer (each try bounded by the request
-	// timeout), even if the caller's deadline passes meanwhile: abandoning it would leave
-	// the caller not knowing whether the server made the change.
-	answer, err := c.send(context.WithValue(context.WithoutCancel(ctx), callerKey{}, ctx), method, path, body)
+	var counts writeCounts
+	answer, err := c.authorized(ctx, method, path, func(ctx context.Context) (reply, error) {
+		return c.alone(ctx, method, path, func(ctx context.Context) (reply, error) {
+			answer, err := c.do(ctx, method, path, body)
+			counts = c.count(path)
+			return answer, err
+		})
+	})
+	return answer, counts, c.explain(ctx, path, err)
+}
+
+// count moves the server's write counts on for a write to path, and returns them.
+func (c *Client) count(path string) writeCounts {
 	counts := writeCounts{access: c.server.accessGeneration.Load()}
 	if strings.HasPrefix(path, groupsPath) {
 		counts.access = c.server.accessGeneration.Add(1)
 	}
 	counts.all = c.server.generation.Add(1)
-	return answer, counts, err
+	return counts
+}
+
+// alone runs send while no other write to the server is under way: within the process,
+// and across the processes of this machine.
+func (c *Client) alone(ctx context.Context, method, path string, send func(context.Context) (reply, error)) (reply, error) {
+	select {
+	case c.server.writes <- struct{}{}:
+		defer func() { <-c.server.writes }()
+	case <-ctx.Done():
+		return reply{}, fmt.Errorf("waiting to send %s %s: %w", method, path, ctx.Err())
+	}
+	if err := c.server.machine.lock(ctx); err != nil {
+		return reply{}, fmt.Errorf("waiting for other processes writing to this OctoPrint to send %s %s: %w", method, path, err)
+	}
+	defer c.server.machine.unlock()
+	if err := ctx.Err(); err != nil {
+		return reply{}, fmt.Errorf("not sending %s %s: %w", method, path, err)
+	}
+	// Once sent, a write is seen through to its answer (each try bounded by the request
+	// timeout), even if the caller's deadline passes meanwhile: abandoning it would leave
+	// the caller not knowing whether the server made the change.
+	return send(context.WithValue(context.WithoutCancel(ctx), callerKey{}, ctx))
+}
+
+// send makes a request that changes nothing on the server, as the client's user.
+func (c *Client) send(ctx context.Context, method, path string, body any) (reply, error) {
+	answer, err := c.authorized(ctx, method, path, func(ctx context.Context) (reply, error) {
+		return c.do(ctx, method, path, body)
+	})
+	return answer, c.explain(ctx, path, err)
+}
+
+// explain adds to a refusal (403) what OctoPrint says of the caller.
+func (c *Client) explain(ctx context.Context, path string, err error) error {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden && path != currentUserPath && apiErr.Hint == "" &&
+		!errors.Is(err, ErrLoginRefused) {
+		apiErr.Hint = c.forbiddenHint(ctx)
+	}
+	return err
 }
 
 // reply is a successful answer from OctoPrint, not yet decoded.
@@ -331,9 +394,10 @@ func (r reply) decode(out any) error {
 	return nil
 }
 
-// send makes one request and returns the answer, or an *APIError for a status of 400
-// and above.
-func (c *Client) send(ctx context.Context, method, path string, body any) (reply, error) {
+// do makes one request, tried again as the retry policy says, and returns the answer, or
+// an *APIError for a status of 400 and above. It sends the API key, or the cookies of a
+// password login and the CSRF token that OctoPrint demands of a change made with them.
+func (c *Client) do(ctx context.Context, method, path string, body any) (reply, error) {
 	var payload []byte
 	if body != nil {
 		var err error
@@ -358,7 +422,12 @@ func (c *Client) send(ctx context.Context, method, path string, body any) (reply
 		}
 		req.Header.Set(k, v)
 	}
-	req.Header.Set("X-Api-Key", c.apiKey)
+	if c.apiKey != "" {
+		req.Header.Set("X-Api-Key", c.apiKey)
+	}
+	if token := c.session.csrfToken(c.baseURL); token != "" && method != http.MethodGet {
+		req.Header.Set(csrfHeader, token)
+	}
 	req.Header.Set("Accept", "application/json")
 	if c.userAgent != "" {
 		req.Header.Set("User-Agent", c.userAgent)
@@ -390,11 +459,7 @@ func (c *Client) send(ctx context.Context, method, path string, body any) (reply
 	}
 
 	if resp.StatusCode >= 400 {
-		apiErr := &APIError{Method: method, Path: "/" + path, StatusCode: resp.StatusCode, Message: errorMessage(data), Attempts: st.attempts}
-		if resp.StatusCode == http.StatusForbidden && path != currentUserPath {
-			apiErr.Hint = c.forbiddenHint(ctx)
-		}
-		return reply{}, apiErr
+		return reply{}, &APIError{Method: method, Path: "/" + path, StatusCode: resp.StatusCode, Message: errorMessage(data), Attempts: st.attempts}
 	}
 	return reply{method: method, path: "/" + path, contentType: resp.Header.Get("Content-Type"), data: data}, nil
 }
@@ -426,16 +491,22 @@ func snippet(body []byte) string {
 	return s
 }
 
-// forbiddenHint asks OctoPrint who the API key belongs to, to explain a 403.
+// forbiddenHint asks OctoPrint who the caller is, to explain a 403.
 func (c *Client) forbiddenHint(ctx context.Context) string {
 	me, err := c.CurrentUser(ctx)
 	switch {
 	case err != nil:
 		return ""
+	case me.Name == "" && c.session != nil:
+		return "OctoPrint treats the request as anonymous although the client logged in"
 	case me.Name == "":
 		return "OctoPrint does not recognize the API key: it treats the request as anonymous"
+	case !me.HasPermission(PermissionAdmin) && c.session != nil:
+		return fmt.Sprintf("the client logs in as user %q, who lacks admin rights: add that user to the admins group or log in as an admin", me.Name)
 	case !me.HasPermission(PermissionAdmin):
 		return fmt.Sprintf("the API key belongs to user %q, who lacks admin rights: add that user to the admins group or use an admin's key", me.Name)
+	case c.session != nil:
+		return fmt.Sprintf("the client logs in as user %q", me.Name)
 	}
 	return fmt.Sprintf("the API key belongs to user %q", me.Name)
 }

@@ -22,8 +22,11 @@ const Masked = "***"
 
 // secretHeaders and secretFields never reach a log with their values.
 var (
-	secretHeaders = []string{"X-Api-Key", "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie"}
-	secretFields  = map[string]bool{"password": true, "current": true, "apikey": true, "api_key": true}
+	secretHeaders = []string{"X-Api-Key", "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", csrfHeader}
+	// pass, pass1 and pass2 are the passwords of a login and of the first admin; session
+	// is the session's own key, which a login answers with.
+	secretFields = map[string]bool{"password": true, "current": true, "apikey": true, "api_key": true,
+		"pass": true, "pass1": true, "pass2": true, "session": true}
 )
 
 // maxLoggedBody keeps a large user list from flooding the log.
@@ -45,6 +48,11 @@ func (c *Client) log(ctx context.Context, req *http.Request, reqBody []byte, res
 	if resp != nil {
 		fields["status"] = resp.StatusCode
 		fields["response_body"] = MaskJSON(respBody)
+		if req.URL.Path == c.baseURL.Path+settingsPath && resp.StatusCode < 400 {
+			// The server's settings hold secrets under names of every kind (the global
+			// API key is api.key): none of it is logged.
+			fields["response_body"] = "(the server's settings, not logged)"
+		}
 	}
 	if err != nil {
 		fields["error"] = err.Error()
@@ -73,7 +81,7 @@ func maskHeaders(h http.Header, configured map[string]string) map[string]string 
 	return out
 }
 
-// MaskJSON returns body with the values of secret fields (password, current, apikey)
+// MaskJSON returns body with the values of secret fields (password, current, apikey, ...)
 // replaced at any depth, cut to maxLoggedBody bytes for the log. It reads the body as a
 // stream and stops at the cut, so that logging a large user list costs little. A body
 // that is not JSON is left out, since there is no telling what secrets it holds.

@@ -26,10 +26,11 @@ const (
 	defaultRetryWaitMax = 15 * time.Second
 )
 
-// newRetryingClient wraps transport in retries with exponential backoff and jitter.
-func newRetryingClient(transport http.RoundTripper, cfg Config) *http.Client {
+// newRetryingClient wraps transport in retries with exponential backoff and jitter. jar,
+// when not nil, keeps the cookies of a password login.
+func newRetryingClient(transport http.RoundTripper, jar http.CookieJar, cfg Config) *http.Client {
 	rc := retryablehttp.NewClient()
-	rc.HTTPClient = &http.Client{Transport: transport, Timeout: cfg.Timeout}
+	rc.HTTPClient = &http.Client{Transport: transport, Timeout: cfg.Timeout, Jar: jar}
 	rc.Logger = nil // requests are logged by the client itself
 	rc.RetryMax = cfg.Retries
 	rc.RetryWaitMin, rc.RetryWaitMax = defaultRetryWaitMin, defaultRetryWaitMax

@@ -39,6 +39,10 @@ var exampleVars = map[string]string{
 // OctoPrint; so are its import commands and import blocks.
 func TestAccExamples_documentation(t *testing.T) {
 	skipUnlessAcceptance(t)
+	if testServer != nil {
+		// octoprint_setup's example adopts the test server: its admin's password.
+		exampleVars["admin_password"] = testServer.AdminPassword
+	}
 	r := newTofuRunner(t)
 	if code := r.tofu(nil, "fmt", "-check", "-recursive", "-diff", examplesDir(t)); code != 0 {
 		t.Errorf("tofu fmt -check found unformatted examples:\n%s", r.output)

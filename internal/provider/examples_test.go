@@ -35,7 +35,7 @@ func TestAccExample_printFarm(t *testing.T) {
 	r.env = r.env[:len(r.env)-2]
 	applied := r.output
 	slicerKey := r.outputRaw("slicer_api_key")
-	checkLogHasNoSecrets(t, logFile, "first-password", os.Getenv(EnvAPIKey), slicerKey)
+	checkLogHasNoSecrets(t, logFile, "X-Api-Key:***", "first-password", os.Getenv(EnvAPIKey), slicerKey)
 	if strings.Contains(applied, slicerKey) {
 		t.Error("the apply output holds the slicer's API key")
 	}
@@ -80,13 +80,13 @@ func TestAccExample_printFarm(t *testing.T) {
 	runChecks(t, checkGroupsGone(t, "operators"), checkKeyOwner(slicerKey, "", false))
 }
 
-// checkLogHasNoSecrets demands that a TRACE log holds the provider's request records, and
-// none of the secrets.
-func checkLogHasNoSecrets(t *testing.T, logFile string, secrets ...string) {
+// checkLogHasNoSecrets demands that a TRACE log holds the provider's request records, with
+// the header masked, and none of the secrets.
+func checkLogHasNoSecrets(t *testing.T, logFile, masked string, secrets ...string) {
 	t.Helper()
 	data := readFile(t, logFile)
 	log := string(data)
-	if !strings.Contains(log, "OctoPrint API request") || !strings.Contains(log, "X-Api-Key:***") {
+	if !strings.Contains(log, "OctoPrint API request") || !strings.Contains(log, masked) {
 		t.Fatalf("the log (%d bytes) holds no masked OctoPrint request records", len(data))
 	}
 	for _, secret := range secrets {

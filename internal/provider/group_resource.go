@@ -129,6 +129,7 @@ func (r *groupResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 // change, checks permission and subgroup keys against the server, and records the key
 // so that users and groups planned after it may name it.
 func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.deferChecks(ctx, &resp.Diagnostics)
 	defer func() { resp.Diagnostics.Append(checkServerSupported(ctx, r.client, resp.Plan, req.State)...) }()
 	var state groupResourceModel
 	if !req.State.Raw.IsNull() {

@@ -32,6 +32,7 @@ var (
 	groupIdentity        = nameIdentity{attr: "key", what: "the group's key", problem: groupKeyProblem}
 	userSettingsIdentity = nameIdentity{attr: "user", what: "the user's name", problem: userNameProblem}
 	userAPIKeyIdentity   = nameIdentity{attr: "user", what: "the user's name", problem: userNameProblem}
+	setupIdentity        = nameIdentity{attr: "admin_name", what: "the admin's name", problem: userNameProblem}
 )
 
 // schema is the identity schema: the one attribute, required to import.

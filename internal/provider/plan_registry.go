@@ -25,14 +25,21 @@ import (
 //     demanding that it exist on the server. OpenTofu plans a resource after the
 //     resources it references, so this holds when the name is a reference; a literal name
 //     may be checked before its creator registers, which is why the errors ask for one.
+//
 //   - Every resource claims what it manages with manage: two resources of one
 //     configuration for one object would undo each other at every apply. The second to
 //     be planned is refused.
+//
 //   - A group registers its planned permissions and subgroups with planGroup, and a user
 //     the groups it names with nameGroups; a destroyed group says so with destroyGroup.
 //     Whichever of a group's destroy and a resource still naming it is planned second
 //     sees the other and refuses. The checks of cycles and of the provider's own rights
 //     see the server's groups with every planned group laid over them (groupsWithPlan).
+//
+//   - An octoprint_setup that claims a new server registers the admin it creates with
+//     planClaim. The provider, when it logs in as that admin, cannot log in before the
+//     admin exists: the checks of the resources planned after it (which depend on it) wait
+//     for apply (deferChecks).
 //
 // Resources are planned concurrently and in an order only references fix, so each check
 // registers before it looks: of two resources that conflict, the later sees the earlier.
@@ -46,6 +53,10 @@ type planRegistry struct {
 	groups    map[string]plannedGroup
 	namedBy   map[string][]string // group key -> who names it, e.g. `user "alice"`
 	destroyed map[string]bool     // group keys
+	// claimed is the admin that this command's octoprint_setup creates, "" if none.
+	claimed string
+	// loginReported is set once a failed login of the provider was reported.
+	loginReported bool
 }
 
 // objectKind names what the registry holds.
@@ -56,6 +67,7 @@ const (
 	kindGroup       objectKind = "group"
 	kindAPIKey      objectKind = "API key of user" //nolint:gosec // G101: a kind of object, not a key
 	kindSettingsKey objectKind = "settings key"
+	kindSetup       objectKind = "setup"
 )
 
 type objectRef struct {
@@ -78,6 +90,39 @@ func newPlanRegistry() *planRegistry {
 		namedBy:   map[string][]string{},
 		destroyed: map[string]bool{},
 	}
+}
+
+// planClaim records that this command claims a new server, creating its first admin.
+func (r *planRegistry) planClaim(admin string) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.claimed = admin
+}
+
+// claims tells whether this command creates the admin of that name on a new server.
+func (r *planRegistry) claims(admin string) bool {
+	if r == nil {
+		return false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.claimed != "" && r.claimed == admin
+}
+
+// firstLoginError tells whether the caller is the first to report the provider's failed
+// login in this command: one error says it, not one per resource.
+func (r *planRegistry) firstLoginError() bool {
+	if r == nil {
+		return true
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	first := !r.loginReported
+	r.loginReported = true
+	return first
 }
 
 // planCreate records that this command creates (or replaces) the object.

@@ -7,6 +7,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -51,7 +52,20 @@ func (p *octoprintProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			},
 			"api_key": schema.StringAttribute{
 				MarkdownDescription: "API key of a user in the `admins` group: that user's own key (*User Settings > Access*) or an " +
-					"application key generated for that user (*Settings > Application Keys*). May also be set with the `" + EnvAPIKey + "` environment variable.",
+					"application key generated for that user (*Settings > Application Keys*). May also be set with the `" + EnvAPIKey + "` environment variable. " +
+					"Conflicts with `username` and `password`: the provider authenticates one way.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"username": schema.StringAttribute{
+				MarkdownDescription: "Name of a user in the `admins` group to log in as, with `password`, instead of an API key: the provider logs in " +
+					"as OctoPrint's web interface does, at its first request, so the user may be the admin that an `octoprint_setup` of the same " +
+					"configuration creates. May also be set with the `" + EnvUsername + "` environment variable.",
+				Optional: true,
+			},
+			"password": schema.StringAttribute{
+				MarkdownDescription: "The password of `username`. May also be set with the `" + EnvPassword + "` environment variable. " +
+					"The password, the session cookie and the CSRF token never reach the log.",
 				Optional:  true,
 				Sensitive: true,
 			},
@@ -103,7 +117,7 @@ func (p *octoprintProvider) Configure(ctx context.Context, req provider.Configur
 		tflog.Debug(ctx, "OctoPrint provider configuration holds unknown values; the client is configured at apply")
 		return
 	}
-	clientCfg, diags := cfg.clientConfig(ctx, p.version)
+	clientCfg, diags := cfg.clientConfig(ctx, p.version, path.Empty(), os.Getenv)
 	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
@@ -127,6 +141,7 @@ func (p *octoprintProvider) Resources(context.Context) []func() resource.Resourc
 		NewGroupResource,
 		NewUserAPIKeyResource,
 		NewUserSettingsResource,
+		NewSetupResource,
 	}
 }
 

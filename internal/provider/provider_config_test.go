@@ -50,6 +50,10 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 		{"api key with a line break", `api_key = "0123456789abcdef\n"`, `(?s)Invalid OctoPrint API key.*white\s+space`},
 		{"header name", `headers = { "X Proxy Auth" = "v" }`, `(?s)Invalid HTTP header.*"X Proxy Auth" is not a valid HTTP header name`},
 		{"header value", `headers = { "X-Proxy-Auth" = "a\nb" }`, `(?s)Invalid HTTP header.*"X-Proxy-Auth" holds a line break`},
+		{"api key and username", "api_key = \"k\"\nusername = \"admin\"\npassword = \"x\"", `(?s)Conflicting OctoPrint credentials.*either\s+an\s+admin's\s+API\s+key,\s+or\s+the\s+username\s+and\s+password`},
+		{"username without password", `username = "admin"`, `(?s)Missing OctoPrint password.*logs in as user "admin".*OCTOPRINT_PASSWORD`},
+		{"password without username", `password = "x"`, `(?s)Missing OctoPrint username.*OCTOPRINT_USERNAME`},
+		{"username with white space", "username = \" admin\"\npassword = \"x\"", `(?s)Invalid OctoPrint username.*white\s+space`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -73,6 +77,34 @@ func TestAccProvider_invalidEnvironment(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config:      readUsersWith(""),
 			ExpectError: regexp.MustCompile(`(?s)Invalid OctoPrint API key.*white\s+space.*comes\s+from\s+the\s+OCTOPRINT_API_KEY\s+environment\s+variable`),
+		}},
+	})
+}
+
+// Credentials from the environment: an API key and a username at once are refused, naming
+// both variables; a username and password log in.
+func TestAccProvider_credentialsFromEnvironment(t *testing.T) {
+	skipUnlessAcceptance(t)
+	t.Setenv(EnvUsername, "admin")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      readUsersWith(""),
+			ExpectError: regexp.MustCompile(`(?s)Conflicting OctoPrint credentials.*OCTOPRINT_API_KEY and OCTOPRINT_USERNAME`),
+		}},
+	})
+	if testServer == nil {
+		return // an existing server: its admin's password is not known
+	}
+	t.Setenv(EnvAPIKey, "")
+	t.Setenv(EnvPassword, testServer.AdminPassword)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: readUsersWith("") + `
+output "admin_listed" { value = contains([for u in data.octoprint_users.all.users : u.name], "admin") }
+`,
+			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("admin_listed", knownvalue.Bool(true))},
 		}},
 	})
 }

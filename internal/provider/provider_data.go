@@ -4,6 +4,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -37,6 +38,43 @@ func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureReques
 	if data := providerDataFrom(req.ProviderData, &resp.Diagnostics); data != nil {
 		b.client, b.plan = data.client, data.plan
 	}
+}
+
+// deferChecks starts a ModifyPlan: it leaves the client out of the rest of the call (the
+// framework makes a resource instance per call) when the plan's checks against the server
+// must wait for apply, as they do while the provider is not configured: when the provider
+// logs in as the admin that this command's octoprint_setup creates, and who does not exist
+// yet; or when OctoPrint refuses the provider's login, which is then an error of this
+// plan (reported by the first resource planned).
+func (b *resourceBase) deferChecks(ctx context.Context, diags *diag.Diagnostics) {
+	if b.client == nil {
+		return
+	}
+	if user := b.client.Username(); user != "" && b.plan.claims(user) {
+		b.client = nil
+		return
+	}
+	if err := b.client.Login(ctx); err != nil {
+		if b.plan.firstLoginError() {
+			diags.AddError("OctoPrint login failed", loginHelp(ctx, b.client, err))
+		}
+		b.client = nil
+	}
+}
+
+// loginHelp explains a login that failed, and what to do about it.
+func loginHelp(ctx context.Context, client *octoprint.Client, err error) string {
+	if !errors.Is(err, octoprint.ErrLoginRefused) {
+		return fmt.Sprintf("Could not log in to OctoPrint as %q: %s", client.Username(), err)
+	}
+	help := capitalize(err.Error()) + ". Check the provider's `username` and `password` (or the " + EnvUsername + " and " + EnvPassword +
+		" environment variables)."
+	if state, stateErr := client.SetupState(ctx); stateErr == nil && state.NeedsAdmin {
+		help += fmt.Sprintf(" The server has no users yet: it is new, and an octoprint_setup resource claims it by creating its first admin. "+
+			"With `admin_name = %q`, the provider logs in as that admin once it exists: make every other resource of this configuration "+
+			"depend on the octoprint_setup (`depends_on`), so that none is planned before it.", client.Username())
+	}
+	return help
 }
 
 // dataSourceBase is embedded by every data source: its type name, and the configured

@@ -5,9 +5,11 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -247,6 +249,42 @@ resource "octoprint_user_api_key" "many" {
 	r.destroy(nil)
 	if n := usersOn(srv, prefix); n != 0 {
 		t.Errorf("%d users are left after destroy", n)
+	}
+}
+
+// A restart of OctoPrint ends every session: a client that logs in with a password logs
+// in again at its next request, reads and writes alike, and carries on.
+func TestAccProvider_loginAgainAfterRestart(t *testing.T) {
+	skipUnlessAcceptance(t)
+	t.Parallel()
+	srv := startServers(t, 1)[0]
+	var logins atomic.Int32
+	logger := func(_ context.Context, _ string, fields ...map[string]any) {
+		if url, _ := fields[0]["url"].(string); fields[0]["method"] == http.MethodPost && strings.HasSuffix(url, "/api/login") {
+			logins.Add(1)
+		}
+	}
+	client, err := octoprint.New(octoprint.Config{URL: srv.URL, Username: srv.AdminName, Password: srv.AdminPassword,
+		Retries: octoprint.DefaultRetries, Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := client.ListUsers(ctx); err != nil {
+		t.Fatal(err)
+	}
+	srv.Kill()
+	if err := srv.Restart(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if me, err := client.CurrentUser(ctx); err != nil || me.Name != srv.AdminName {
+		t.Errorf("after the restart the client reads as %+v (%v), want %s", me, err, srv.AdminName)
+	}
+	if _, err := client.AddUser(ctx, octoprint.NewUser{Name: "after-restart", Password: "x", Active: true}); err != nil {
+		t.Errorf("a write after the restart: %v", err)
+	}
+	if n := logins.Load(); n != 2 {
+		t.Errorf("%d logins, want 2: one before the restart, one after it", n)
 	}
 }
 

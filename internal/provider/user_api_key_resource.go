@@ -95,6 +95,7 @@ func (r *userAPIKeyResource) Schema(ctx context.Context, _ resource.SchemaReques
 // ModifyPlan refuses a key for the user whose key the provider uses: generating it
 // would replace the provider's own key, and every later request would fail.
 func (r *userAPIKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.deferChecks(ctx, &resp.Diagnostics)
 	defer func() { resp.Diagnostics.Append(checkServerSupported(ctx, r.client, resp.Plan, req.State)...) }()
 	if req.Plan.Raw.IsNull() {
 		return

@@ -163,6 +163,7 @@ func (r *userResource) ConfigValidators(context.Context) []resource.ConfigValida
 // ModifyPlan demands a password on create, marks `admin` unknown when the rights that
 // make it change, and checks group and permission keys against the server.
 func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.deferChecks(ctx, &resp.Diagnostics)
 	defer func() { resp.Diagnostics.Append(checkServerSupported(ctx, r.client, resp.Plan, req.State)...) }()
 	if req.Plan.Raw.IsNull() {
 		resp.Diagnostics.Append(r.checkDestroy(ctx, req.State)...)
@@ -187,6 +188,11 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	name := plan.Name.ValueString()
 	if !plan.Name.IsUnknown() && (creating || !plan.Name.Equal(state.Name)) {
 		r.plan.planCreate(kindUser, name)
+	}
+	if !plan.Name.IsUnknown() && creating && r.plan.claims(name) {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "OctoPrint user created by octoprint_setup",
+			fmt.Sprintf("The octoprint_setup of this configuration creates user %q as the server's first admin. Manage that user as an "+
+				"octoprint_user after the first apply, with an `import` block (`id = %q`).", name, name))
 	}
 	if !plan.Name.IsUnknown() {
 		taken, diags := r.plan.manage(ctx, req.Private, resp.Private, kindUser, name)

@@ -100,6 +100,7 @@ func (r *userSettingsResource) Schema(ctx context.Context, _ resource.SchemaRequ
 // keys changing on the server are no reason for a plan. (Terraform accepts the prior
 // value planned for a configured attribute: it means "equivalent to the configuration".)
 func (r *userSettingsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.deferChecks(ctx, &resp.Diagnostics)
 	defer func() { resp.Diagnostics.Append(checkServerSupported(ctx, r.client, resp.Plan, req.State)...) }()
 	if req.Plan.Raw.IsNull() {
 		return // destroy

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
 
 // Package testserver runs a real OctoPrint server for acceptance tests and the demo:
-// a fresh base directory, no setup wizard, an admin with an API key, a free port.
+// a fresh base directory, no setup wizard, an admin with an API key, a free port; or,
+// with Options.Unclaimed, a server as it comes out of the box (first run, no users, no key).
 // It starts every version the project tests, 1.9 to 2.0: the command line below is the
 // one they share.
 package testserver
@@ -51,6 +52,13 @@ devel:
   enableRateLimiter: false
 `
 
+// unclaimedConfig is a server out of the box, in its first run, with its setup wizard
+// (the online questions unanswered, the login rate limit on), less the plugins that go
+// online or have wizards of their own.
+const unclaimedConfig = `plugins:
+  _disabled: [announcements, discovery, softwareupdate, tracking]
+`
+
 // Options tune Start. The zero value starts a throw-away server on a free port.
 type Options struct {
 	// Binary is the octoprint executable; default $OCTOPRINT_BIN.
@@ -60,8 +68,11 @@ type Options struct {
 	// Port to listen on, on 127.0.0.1; default a free one.
 	Port int
 	// Version the server must report; default $OCTOPRINT_VERSION, and any when that is
-	// not set either.
+	// not set either. An unclaimed server is not asked (only an admin may).
 	Version string
+	// Unclaimed starts a server out of the box: first run, no users, no API key; the
+	// setup wizard (or octoprint_setup) claims it.
+	Unclaimed bool
 }
 
 // Server is a running OctoPrint.
@@ -93,6 +104,9 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("no octoprint executable: set %s (the project's Makefile installs OctoPrint and sets it)", EnvBinary)
 	}
 	s := &Server{AdminName: adminName, AdminPassword: randomHex(12), APIKey: randomHex(16), Dir: opts.Dir}
+	if opts.Unclaimed {
+		s.AdminName, s.AdminPassword, s.APIKey = "", "", ""
+	}
 	if s.Dir == "" {
 		dir, err := os.MkdirTemp("", "octoprint-")
 		if err != nil {
@@ -100,11 +114,17 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		}
 		s.Dir, s.tempDir = dir, true
 	}
-	if err := os.WriteFile(filepath.Join(s.Dir, "config.yaml"), []byte(config), 0o600); err != nil {
+	cfg := config
+	if opts.Unclaimed {
+		cfg = unclaimedConfig
+	}
+	if err := os.WriteFile(filepath.Join(s.Dir, "config.yaml"), []byte(cfg), 0o600); err != nil {
 		return nil, err
 	}
-	if err := s.addAdmin(ctx, binary); err != nil {
-		return nil, err
+	if !opts.Unclaimed {
+		if err := s.addAdmin(ctx, binary); err != nil {
+			return nil, err
+		}
 	}
 
 	s.binary, s.port = binary, opts.Port
@@ -117,6 +137,13 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	s.URL = fmt.Sprintf("http://127.0.0.1:%d", s.port)
 	if err := s.serve(ctx); err != nil {
 		return nil, err
+	}
+	if opts.Unclaimed {
+		if err := s.checkUnclaimed(ctx); err != nil {
+			_ = s.Stop()
+			return nil, err
+		}
+		return s, nil
 	}
 	// The version check also proves that the admin's key works.
 	if err := s.readVersion(ctx, opts.Version); err != nil {
@@ -158,6 +185,39 @@ func (s *Server) readVersion(ctx context.Context, want string) error {
 		return fmt.Errorf("%s runs OctoPrint %s, not %s", s.binary, version.Server, want)
 	}
 	s.Version = version.Server
+	return nil
+}
+
+// checkUnclaimed demands that the server answers, without a login, that it needs its
+// first admin.
+func (s *Server) checkUnclaimed(ctx context.Context) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/api/setup/wizard", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+	if err != nil {
+		return fmt.Errorf("asking OctoPrint about its setup: %w", err)
+	}
+	defer func() { _ = resp.Body.Close() }() // read below; nothing to flush
+	var wizards struct {
+		Core struct {
+			Details struct {
+				ACL struct {
+					Required bool `json:"required"`
+				} `json:"acl"`
+			} `json:"details"`
+		} `json:"corewizard"`
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET /api/setup/wizard without a login: %s, want 200 from a server in its first run:\n%s", resp.Status, s.LogTail())
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&wizards); err != nil {
+		return fmt.Errorf("reading the answer to GET /api/setup/wizard: %w", err)
+	}
+	if !wizards.Core.Details.ACL.Required {
+		return errors.New("the new server does not ask for its first admin")
+	}
 	return nil
 }
 

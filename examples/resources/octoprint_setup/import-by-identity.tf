@@ -1,0 +1,6 @@
+import {
+  to = octoprint_setup.printer
+  identity = {
+    admin_name = "admin"
+  }
+}

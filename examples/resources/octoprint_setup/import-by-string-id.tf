@@ -1,0 +1,4 @@
+import {
+  to = octoprint_setup.printer
+  id = "admin"
+}

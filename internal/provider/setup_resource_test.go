@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
+	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/testserver"
+)
+
+// octoprint_setup claims a server out of the box; the provider logs in as the admin it
+// creates, in the same apply.
+
+// examples/new-printer on a server out of the box (first run, no users, no key): one apply
+// claims it and sets up a group, users, their settings and a bot's key, logging in as the
+// admin that octoprint_setup creates; the next plan is empty. Before it, the plans that
+// would go wrong on such a server fail, naming why, and write nothing.
+func TestAccExample_newPrinter(t *testing.T) {
+	skipUnlessAcceptance(t)
+	t.Parallel()
+	srv, err := testserver.Start(context.Background(), testserver.Options{Unclaimed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Stop() })
+	const admin, adminPassword = "farm-admin", "admin-secret-pw"
+	vars := map[string]string{"admin_password": adminPassword, "initial_password": "initial-secret-pw"}
+
+	badPlansOnANewServer(t, srv, admin)
+
+	r := newExampleRunner(t, "new-printer")
+	r.env = append(withoutCredentials(r.env), EnvURL+"="+srv.URL)
+	logFile := filepath.Join(t.TempDir(), "tofu.log")
+	r.env = append(r.env, "TF_LOG=TRACE", "TF_LOG_PATH="+logFile)
+	r.apply(vars)
+	r.env = r.env[:len(r.env)-2]
+
+	slicerKey := r.outputRaw("slicer_api_key")
+	_, port, _ := strings.Cut(strings.TrimPrefix(srv.URL, "http://"), ":")
+	checkLogHasNoSecrets(t, logFile, "X-Csrf-Token:***", adminPassword, "initial-secret-pw", slicerKey,
+		"session_P"+port+"=", "csrf_token_P"+port+"=")
+	if v := r.outputRaw("octoprint_version"); os.Getenv(testserver.EnvVersion) != "" && v != os.Getenv(testserver.EnvVersion) {
+		t.Errorf("octoprint_version = %q, want %q", v, os.Getenv(testserver.EnvVersion))
+	}
+
+	// The server is claimed: the wizard finished, its online questions answered, the
+	// admin an admin, and nobody can claim it again.
+	client, err := octoprint.New(octoprint.Config{URL: srv.URL, Username: admin, Password: adminPassword, Retries: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if me, err := client.CurrentUser(ctx); err != nil || me.Name != admin || !me.HasPermission(octoprint.PermissionAdmin) {
+		t.Errorf("the admin logs in as %+v (%v), want %s with ADMIN", me, err, admin)
+	}
+	config := string(readFile(t, filepath.Join(srv.Dir, "config.yaml")))
+	for _, want := range []string{"firstRun: false", "seenWizards:", "corewizard: "} {
+		if !strings.Contains(config, want) {
+			t.Errorf("config.yaml lacks %q:\n%s", want, config)
+		}
+	}
+	if online, err := client.GetOnlineSettings(ctx); err != nil || online.OnlineCheck == nil || *online.OnlineCheck ||
+		online.PluginBlacklist == nil || *online.PluginBlacklist {
+		t.Errorf("online settings %+v (%v), want both answered false", online, err)
+	}
+	if wizards, err := client.RequiredWizards(ctx); err != nil || len(wizards) != 0 {
+		t.Errorf("the web interface would still show the wizards %v (%v)", wizards, err)
+	}
+	anonymous, err := octoprint.New(octoprint.Config{URL: srv.URL, Username: "nobody", Password: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if state, err := anonymous.SetupState(ctx); err != nil || state.Open || state.NeedsAdmin {
+		t.Errorf("without a login the server answers %+v (%v), want it closed", state, err)
+	}
+	users, err := client.ListUsers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, u := range users {
+		names = append(names, u.Name)
+	}
+	slices.Sort(names)
+	if !slices.Equal(names, []string{"alice", "bob", admin, "slicer-bot"}) {
+		t.Errorf("the server has users %v", names)
+	}
+	if settings, err := client.GetUserSettings(ctx, "bob"); err != nil || !sameJSON(settings["interface"], []byte(`{"language":"en"}`)) {
+		t.Errorf("bob's settings %v (%v)", settings, err)
+	}
+	if err := testserver.Login(ctx, srv.URL, "alice", "initial-secret-pw"); err != nil {
+		t.Errorf("alice cannot log in: %v", err)
+	}
+	bot, err := octoprint.New(octoprint.Config{URL: srv.URL, APIKey: slicerKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if me, err := bot.CurrentUser(ctx); err != nil || me.Name != "slicer-bot" {
+		t.Errorf("the slicer's key acts as %+v (%v)", me, err)
+	}
+
+	// Destroying forgets the server, and says so; the admin stays.
+	r.destroy(vars)
+	if !strings.Contains(r.output, "OctoPrint setup removed from state only") {
+		t.Errorf("the destroy does not warn that the admin stays:\n%s", r.output)
+	}
+	if err := testserver.Login(ctx, srv.URL, admin, adminPassword); err != nil {
+		t.Errorf("the admin is gone after the destroy: %v", err)
+	}
+}
+
+// badPlansOnANewServer plans what goes wrong on a server out of the box: each plan fails
+// before anything is written, and the server stays unclaimed.
+func badPlansOnANewServer(t *testing.T, srv *testserver.Server, admin string) {
+	t.Helper()
+	for _, tc := range []struct{ name, config, want string }{
+		{
+			"provider password differs from the admin's",
+			loginProvider(admin, "another-password") + fmt.Sprintf(`
+resource "octoprint_setup" "printer" {
+  admin_name        = %[1]q
+  admin_password_wo = "admin-secret-pw"
+}
+`, admin),
+			`(?s)Provider password differs from the admin's.*another\s+password`,
+		},
+		{
+			"resources not depending on octoprint_setup",
+			loginProvider(admin, "admin-secret-pw") + `
+resource "octoprint_group" "operators" {
+  key         = "operators"
+  name        = "Operators"
+  permissions = ["PRINT"]
+}
+`,
+			`(?s)OctoPrint login failed.*refused the login of user "farm-admin".*has\s+no\s+users\s+yet.*depends_on`,
+		},
+		{
+			"the admin also an octoprint_user",
+			loginProvider(admin, "admin-secret-pw") + fmt.Sprintf(`
+resource "octoprint_setup" "printer" {
+  admin_name        = %[1]q
+  admin_password_wo = "admin-secret-pw"
+}
+
+resource "octoprint_user" "admin" {
+  name        = octoprint_setup.printer.admin_name
+  password_wo = "admin-secret-pw"
+  groups      = ["admins"]
+}
+`, admin),
+			`(?s)OctoPrint user created by octoprint_setup.*import`,
+		},
+		{
+			"two octoprint_setup",
+			loginProvider(admin, "admin-secret-pw") + fmt.Sprintf(`
+resource "octoprint_setup" "printer" {
+  count             = 2
+  admin_name        = %[1]q
+  admin_password_wo = "admin-secret-pw"
+}
+`, admin),
+			`(?s)OctoPrint server claimed twice`,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newTofuRunner(t)
+			r.env = append(withoutCredentials(r.env), EnvURL+"="+srv.URL)
+			writeFile(t, filepath.Join(r.dir, "main.tf"), providersTF+tc.config)
+			if code := r.plan(nil); code != 1 || !regexp.MustCompile(tc.want).MatchString(r.output) {
+				t.Errorf("plan exited %d, want 1 with an error matching %s:\n%s", code, tc.want, r.output)
+			}
+		})
+	}
+	client, err := octoprint.New(octoprint.Config{URL: srv.URL, Username: admin, Password: "unused"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if state, err := client.SetupState(context.Background()); err != nil || !state.NeedsAdmin {
+		t.Fatalf("after the failed plans the server answers %+v (%v), want it still unclaimed", state, err)
+	}
+}
+
+// loginProvider renders a provider block that logs in with a username and password.
+func loginProvider(user, password string) string {
+	return fmt.Sprintf(`
+provider "octoprint" {
+  username = %q
+  password = %q
+}
+`, user, password)
+}
+
+// withoutCredentials drops the test server's credentials from an environment.
+func withoutCredentials(env []string) []string {
+	return slices.DeleteFunc(slices.Clone(env), func(v string) bool {
+		return strings.HasPrefix(v, EnvAPIKey+"=") || strings.HasPrefix(v, EnvUsername+"=") || strings.HasPrefix(v, EnvPassword+"=") ||
+			strings.HasPrefix(v, EnvURL+"=")
+	})
+}
+
+// setupConfig renders an octoprint_setup "test" for the admin of the test server.
+func setupConfig(password, attributes string) string {
+	return fmt.Sprintf(`
+resource "octoprint_setup" "test" {
+  admin_name        = "admin"
+  admin_password_wo = %q
+%s
+}
+`, password, attributes)
+}
+
+const setupAddress = "octoprint_setup.test"
+
+// On a server set up already, octoprint_setup adopts it when the admin logs in, changes
+// nothing of the admin, and is imported by the admin's name; a wrong password fails the
+// plan. A new password version checks the login again.
+func TestAccSetup_adopt(t *testing.T) {
+	skipUnlessAcceptance(t)
+	if testServer == nil {
+		t.Skip("needs the admin's password of the test server") // never in CI: TestMain starts the server
+	}
+	password := testServer.AdminPassword
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      setupConfig("wrong-password", ""),
+				ExpectError: regexp.MustCompile(`(?s)OctoPrint server already set up.*user "admin" cannot log in.*Nothing was changed`),
+			},
+			{
+				Config: setupConfig(password, ""),
+				ConfigStateChecks: append(expectIdentity(setupAddress, "admin_name", "admin"),
+					expectValue(setupAddress, "claimed", knownvalue.Bool(false)),
+					expectValue(setupAddress, "online_check", knownvalue.Bool(false)),
+					expectValue(setupAddress, "plugin_blacklist", knownvalue.Bool(false)),
+					expectValue(setupAddress, "server_version", knownvalue.StringExact(testServer.Version)),
+					expectValue(setupAddress, "admin_password_wo", knownvalue.Null())),
+				Check: checkLogin("admin", password, true),
+			},
+			{
+				ResourceName:            setupAddress,
+				ImportState:             true,
+				ImportStateId:           "admin",
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"admin_password_wo", "timeouts"},
+			},
+			{
+				ResourceName:       setupAddress,
+				ImportState:        true,
+				ImportStateKind:    resource.ImportBlockWithResourceIdentity,
+				ImportPlanChecks:   resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(setupAddress, plancheck.ResourceActionNoop)}},
+				ExpectNonEmptyPlan: false,
+			},
+			{
+				Config:      setupConfig("wrong-password", "  admin_password_wo_version = 2"),
+				ExpectError: regexp.MustCompile(`(?s)OctoPrint admin cannot log in.*user "admin" cannot log in`),
+			},
+			{
+				Config:            setupConfig(password, "  admin_password_wo_version = 2"),
+				ConfigPlanChecks:  expectAction(setupAddress, plancheck.ResourceActionUpdate),
+				ConfigStateChecks: expectIdentity(setupAddress, "admin_name", "admin"),
+			},
+		},
+	})
+}
+
+// A provider that logs in with a wrong password fails the first plan, naming the login,
+// and writes nothing.
+func TestAccProvider_wrongPassword(t *testing.T) {
+	skipUnlessAcceptance(t)
+	name := "tf-acc-never-created"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      loginProvider("admin", "wrong-password") + userConfig(name, `  password = "secret"`),
+			ExpectError: regexp.MustCompile(`(?s)OctoPrint login failed.*refused the login of user "admin".*password\s+is\s+wrong.*username.*password`),
+		}},
+	})
+	if err := checkUserGone(t, name); err != nil {
+		t.Error(err)
+	}
+}
