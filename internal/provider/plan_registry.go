@@ -37,9 +37,10 @@ import (
 //     see the server's groups with every planned group laid over them (groupsWithPlan).
 //
 //   - An octoprint_setup that claims a new server registers the admin it creates with
-//     planClaim. The provider, when it logs in as that admin, cannot log in before the
-//     admin exists: the checks of the resources planned after it (which depend on it) wait
-//     for apply (deferChecks).
+//     planClaim, and says with claimMade that the admin exists. The provider, when it logs
+//     in as that admin, cannot log in before: the checks of the resources planned after it
+//     (which depend on it) wait for apply, where they run once the admin is made
+//     (deferChecks).
 //
 // Resources are planned concurrently and in an order only references fix, so each check
 // registers before it looks: of two resources that conflict, the later sees the earlier.
@@ -53,8 +54,10 @@ type planRegistry struct {
 	groups    map[string]plannedGroup
 	namedBy   map[string][]string // group key -> who names it, e.g. `user "alice"`
 	destroyed map[string]bool     // group keys
-	// claimed is the admin that this command's octoprint_setup creates, "" if none.
+	// claimed is the admin that this command's octoprint_setup creates, "" if none; made
+	// is set once it exists.
 	claimed string
+	made    bool
 	// loginReported is set once a failed login of the provider was reported.
 	loginReported bool
 }
@@ -110,6 +113,27 @@ func (r *planRegistry) claims(admin string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.claimed != "" && r.claimed == admin
+}
+
+// claimMade records that the admin of the claim exists: checks wait for it no longer.
+func (r *planRegistry) claimMade() {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.made = true
+}
+
+// awaitsClaim tells whether the admin of that name is still to be created by this
+// command's claim: the provider cannot log in as it yet.
+func (r *planRegistry) awaitsClaim(admin string) bool {
+	if r == nil {
+		return false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.claimed != "" && r.claimed == admin && !r.made
 }
 
 // firstLoginError tells whether the caller is the first to report the provider's failed

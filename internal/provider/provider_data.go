@@ -44,13 +44,14 @@ func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureReques
 // framework makes a resource instance per call) when the plan's checks against the server
 // must wait for apply, as they do while the provider is not configured: when the provider
 // logs in as the admin that this command's octoprint_setup creates, and who does not exist
-// yet; or when OctoPrint refuses the provider's login, which is then an error of this
-// plan (reported by the first resource planned).
+// yet (at apply, the plan made again after the claim runs them); or when OctoPrint refuses
+// the provider's login, which is then an error of this plan (reported by the first
+// resource planned).
 func (b *resourceBase) deferChecks(ctx context.Context, diags *diag.Diagnostics) {
 	if b.client == nil {
 		return
 	}
-	if user := b.client.Username(); user != "" && b.plan.claims(user) {
+	if user := b.client.Username(); user != "" && b.plan.awaitsClaim(user) {
 		b.client = nil
 		return
 	}

@@ -215,6 +215,7 @@ func (r *setupResource) Create(ctx context.Context, req resource.CreateRequest, 
 			resp.Diagnostics.AddError("Error claiming OctoPrint server", fmt.Sprintf("Could not create the first admin %q: %s", name, err))
 			return
 		}
+		r.plan.claimMade()
 		tflog.Info(ctx, "created the first OctoPrint admin", map[string]any{"name": name})
 	}
 	if err := r.checkAdmin(ctx, admin, name); err != nil {

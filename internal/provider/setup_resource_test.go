@@ -30,11 +30,7 @@ import (
 func TestAccExample_newPrinter(t *testing.T) {
 	skipUnlessAcceptance(t)
 	t.Parallel()
-	srv, err := testserver.Start(context.Background(), testserver.Options{Unclaimed: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Stop() })
+	srv := startUnclaimed(t)
 	const admin, adminPassword = "farm-admin", "admin-secret-pw"
 	vars := map[string]string{"admin_password": adminPassword, "initial_password": "initial-secret-pw"}
 
@@ -118,6 +114,53 @@ func TestAccExample_newPrinter(t *testing.T) {
 	}
 	if err := testserver.Login(ctx, srv.URL, admin, adminPassword); err != nil {
 		t.Errorf("the admin is gone after the destroy: %v", err)
+	}
+}
+
+// startUnclaimed starts a server out of the box for the test.
+func startUnclaimed(t *testing.T) *testserver.Server {
+	t.Helper()
+	srv, err := testserver.Start(context.Background(), testserver.Options{Unclaimed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Stop() })
+	return srv
+}
+
+// The plan-time checks that wait for the admin octoprint_setup creates run at apply, once
+// it exists and before anything else is written: settings of a user the server lacks are
+// refused as a plan would refuse them.
+func TestAccSetup_checksWaitForTheAdmin(t *testing.T) {
+	skipUnlessAcceptance(t)
+	t.Parallel()
+	srv := startUnclaimed(t)
+	const admin, password = "farm-admin", "admin-secret-pw"
+	r := newTofuRunner(t)
+	r.env = append(withoutCredentials(r.env), EnvURL+"="+srv.URL)
+	writeFile(t, filepath.Join(r.dir, "main.tf"), providersTF+loginProvider(admin, password)+fmt.Sprintf(`
+resource "octoprint_setup" "printer" {
+  admin_name        = %q
+  admin_password_wo = %q
+}
+
+resource "octoprint_user_settings" "ghost" {
+  depends_on = [octoprint_setup.printer]
+
+  user     = "ghost"
+  settings = jsonencode({ interface = { language = "en" } })
+}
+`, admin, password))
+	if code := r.plan(nil); code != 2 {
+		t.Fatalf("plan exited %d, want 2 (changes; the checks wait for the admin):\n%s", code, r.output)
+	}
+	code := r.tofu(nil, "apply", "-auto-approve", "-input=false", "-no-color")
+	if want := `(?s)OctoPrint user not found.*"ghost".*no\s+user\s+of\s+that\s+name\s+is\s+planned`; code != 1 || !regexp.MustCompile(want).MatchString(r.output) {
+		t.Errorf("apply exited %d, want 1 with an error matching %s:\n%s", code, want, r.output)
+	}
+	// The server was claimed before the check refused the settings.
+	if err := testserver.Login(context.Background(), srv.URL, admin, password); err != nil {
+		t.Errorf("the admin does not log in after the apply: %v", err)
 	}
 }
 
