@@ -165,12 +165,22 @@ func (r *setupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 				fmt.Sprintf("The provider logs in as %q, the admin this resource creates, but with another password than `admin_password_wo`: "+
 					"its login would fail once the admin exists. Give both the same password.", name))
 		}
-	} else if err := admin.Login(ctx); err != nil {
+	} else if err := r.sameLogin(admin, name, password).Login(ctx); err != nil {
 		resp.Diagnostics.Append(alreadySetUp(name, err))
 		return
 	}
 	r.deferChecks(ctx, &resp.Diagnostics)
 	resp.Diagnostics.Append(checkServerSupported(ctx, r.client, resp.Plan, req.State)...)
+}
+
+// sameLogin returns the provider's client when it logs in as name with password, else
+// admin: the password is then checked once a command, since a refused login counts
+// against OctoPrint's limit of 3 a minute, and a client never sends a refused one again.
+func (r *setupResource) sameLogin(admin *octoprint.Client, name, password string) *octoprint.Client {
+	if r.client.LogsInAs(name, password) {
+		return r.client
+	}
+	return admin
 }
 
 // alreadySetUp refuses to adopt a server whose admin cannot log in.
@@ -211,12 +221,16 @@ func (r *setupResource) Create(ctx context.Context, req resource.CreateRequest, 
 	}
 	plan.Claimed = types.BoolValue(state.NeedsAdmin)
 	if state.NeedsAdmin {
+		// The new admin logs in on a session of its own: the provider's client may have had a
+		// login refused before the admin existed.
 		if err := admin.CreateFirstAdmin(ctx, name, config.AdminPasswordWO.ValueString()); err != nil {
 			resp.Diagnostics.AddError("Error claiming OctoPrint server", fmt.Sprintf("Could not create the first admin %q: %s", name, err))
 			return
 		}
 		r.plan.claimMade()
 		tflog.Info(ctx, "created the first OctoPrint admin", map[string]any{"name": name})
+	} else {
+		admin = r.sameLogin(admin, name, config.AdminPasswordWO.ValueString())
 	}
 	if err := r.checkAdmin(ctx, admin, name); err != nil {
 		if state.NeedsAdmin {
@@ -339,9 +353,10 @@ func (r *setupResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	resp.Diagnostics.Append(diags...)
 	defer cancel()
 	if !plan.AdminPasswordWOVersion.Equal(state.AdminPasswordWOVersion) {
-		admin, err := r.client.WithLogin(plan.AdminName.ValueString(), config.AdminPasswordWO.ValueString())
+		name, password := plan.AdminName.ValueString(), config.AdminPasswordWO.ValueString()
+		admin, err := r.client.WithLogin(name, password)
 		if err == nil {
-			err = r.checkAdmin(ctx, admin, plan.AdminName.ValueString())
+			err = r.checkAdmin(ctx, r.sameLogin(admin, name, password), name)
 		}
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("admin_password_wo_version"), "OctoPrint admin cannot log in",

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -318,6 +319,40 @@ func TestAccSetup_adopt(t *testing.T) {
 			},
 		},
 	})
+}
+
+// octoprint_setup on a server set up already, with the provider logging in as its admin
+// with the same wrong password: the plan fails, and OctoPrint sees one refused login, not
+// one for octoprint_setup and one for the provider's other resources (it allows 3 a
+// minute).
+func TestAccSetup_wrongPasswordSentOnce(t *testing.T) {
+	skipUnlessAcceptance(t)
+	if testServer == nil {
+		t.Skip("needs the log of the test server") // never in CI: TestMain starts the server
+	}
+	t.Parallel()
+	name := acctest.RandomWithPrefix("tf-acc-setup")
+	r := newTofuRunner(t)
+	r.env = append(withoutCredentials(r.env), EnvURL+"="+testServer.URL)
+	writeFile(t, filepath.Join(r.dir, "main.tf"), providersTF+loginProvider(name, "wrong-password")+fmt.Sprintf(`
+resource "octoprint_setup" "printer" {
+  admin_name        = %q
+  admin_password_wo = "wrong-password"
+}
+
+resource "octoprint_group" "operators" {
+  key         = %[1]q
+  name        = "Operators"
+  permissions = ["PRINT"]
+}
+`, name))
+	if code := r.plan(nil); code != 1 || !strings.Contains(r.output, "OctoPrint server already set up") {
+		t.Errorf("plan exited %d, want 1 with OctoPrint server already set up:\n%s", code, r.output)
+	}
+	authLog := string(readFile(t, filepath.Join(testServer.Dir, "logs", "auth.log")))
+	if n := strings.Count(authLog, "Failed login attempt for user "+name+" "); n != 1 {
+		t.Errorf("OctoPrint logged %d failed logins of %s, want 1", n, name)
+	}
 }
 
 // A provider that logs in with a wrong password fails the first plan, naming the login,
