@@ -86,17 +86,20 @@ func (c *Client) RequiredWizards(ctx context.Context) ([]string, error) {
 }
 
 // CreateFirstAdmin makes the first admin (groups admins and users) of a server that has
-// no users, as the wizard's access control step does, without a login. OctoPrint refuses
-// it (403, or 404 on some versions) once the server has users; the caller checks
-// SetupState first, and logs in as the new admin afterwards to prove it.
+// no users, as the wizard's access control step does. During its first run OctoPrint takes
+// this call from any user who is logged in (or sends a key), and then overwrites a user of
+// the same name; so it is sent on a session of its own, without a login or a key, which
+// OctoPrint refuses (403) once the server has a user, and (404) after its first run. The
+// caller checks SetupState first, and logs in as the new admin afterwards to prove it.
 func (c *Client) CreateFirstAdmin(ctx context.Context, name, password string) error {
 	if err := CheckLogin(name, password); err != nil {
 		return err
 	}
-	if c.session == nil {
-		return errors.New("creating the first admin needs a client that logs in with a password (WithLogin)")
+	anonymous, err := c.WithLogin(name, password) // a new session, never logged in
+	if err != nil {
+		return err
 	}
-	if err := c.fetchCSRFCookie(ctx); err != nil {
+	if err := anonymous.fetchCSRFCookie(ctx); err != nil {
 		return err
 	}
 	body := struct {
@@ -104,9 +107,9 @@ func (c *Client) CreateFirstAdmin(ctx context.Context, name, password string) er
 		Pass1 string `json:"pass1"`
 		Pass2 string `json:"pass2"`
 	}{name, password, password}
-	_, err := c.alone(ctx, http.MethodPost, aclPath, func(ctx context.Context) (reply, error) {
-		answer, err := c.do(ctx, http.MethodPost, aclPath, body)
-		c.count(aclPath)
+	_, err = anonymous.alone(ctx, http.MethodPost, aclPath, func(ctx context.Context) (reply, error) {
+		answer, err := anonymous.do(ctx, http.MethodPost, aclPath, body)
+		anonymous.count(aclPath)
 		return answer, err
 	})
 	return err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -63,8 +64,20 @@ func TestCreateFirstAdmin(t *testing.T) {
 	for _, tc := range []struct{ user, password, want string }{{"", "p", "username is empty"}, {"root", "", "password is empty"}} {
 		assertErrContains(t, c.CreateFirstAdmin(context.Background(), tc.user, tc.password), tc.want)
 	}
-	err := newClient(t, s.URL).CreateFirstAdmin(context.Background(), "root", "first")
-	assertErrContains(t, err, "needs a client that logs in with a password")
+	// Never as a user, logged in or by key: OctoPrint would let any user overwrite another.
+	ctx := context.Background()
+	if _, err := c.ListUsers(ctx); err != nil { // logged in
+		t.Fatal(err)
+	}
+	for _, c := range []*Client{c, newClient(t, s.URL)} {
+		if err := c.CreateFirstAdmin(ctx, "root", "first"); err != nil {
+			t.Fatal(err)
+		}
+		r := s.requests()[len(s.requests())-1]
+		if r.Path != "/plugin/corewizard/acl" || r.Header.Get("X-Api-Key") != "" || strings.Contains(r.Header.Get("Cookie"), "session_P") {
+			t.Errorf("%s %s sent a key or a session: X-Api-Key %q, Cookie %q", r.Method, r.Path, r.Header.Get("X-Api-Key"), r.Header.Get("Cookie"))
+		}
+	}
 }
 
 func TestWizardAndOnlineSettings(t *testing.T) {
