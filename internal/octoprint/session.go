@@ -90,6 +90,10 @@ type session struct {
 	seen time.Time
 	// refused is the error of a refused login, returned from then on.
 	refused error
+	// tries counts the logins sent; failed is the error of the last one, nil if it did
+	// not fail or failed with its caller.
+	tries  uint64
+	failed error
 }
 
 func newSession(user, password string) *session {
@@ -203,8 +207,12 @@ func (s *session) ready(ctx context.Context, c *Client, change bool) (uint64, er
 }
 
 // login logs in, unless another caller has done so since the session's generation was
-// stale.
+// stale. A login that failed while this caller waited for its turn fails it too: with
+// the server down, each waiter would otherwise wait out its own retries in turn.
 func (s *session) login(ctx context.Context, c *Client, stale uint64) error {
+	s.mu.Lock()
+	tried := s.tries
+	s.mu.Unlock()
 	select {
 	case s.turn <- struct{}{}:
 		defer func() { <-s.turn }()
@@ -212,24 +220,32 @@ func (s *session) login(ctx context.Context, c *Client, stale uint64) error {
 		return fmt.Errorf("waiting to log in to OctoPrint: %w", ctx.Err())
 	}
 	s.mu.Lock()
-	generation, refused := s.generation, s.refused
+	generation, refused, tries, failed := s.generation, s.refused, s.tries, s.failed
 	s.mu.Unlock()
 	switch {
 	case refused != nil:
 		return refused
 	case generation != stale:
 		return nil
+	case tries != tried && failed != nil:
+		return failed
 	}
 	err := s.logIn(ctx, c)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.tries++
+	s.failed = nil
 	var apiErr *APIError
 	switch {
 	case errors.As(err, &apiErr) && (apiErr.StatusCode == http.StatusForbidden || apiErr.StatusCode == http.StatusTooManyRequests):
 		s.refused = &LoginError{User: s.user, Err: err}
 		return s.refused
 	case err != nil:
-		return fmt.Errorf("logging in to OctoPrint as %q: %w", s.user, err)
+		err = fmt.Errorf("logging in to OctoPrint as %q: %w", s.user, err)
+		if ctx.Err() == nil { // not its caller's giving up, which says nothing of the server
+			s.failed = err
+		}
+		return err
 	}
 	s.generation++
 	s.seen = now()

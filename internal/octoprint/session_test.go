@@ -348,3 +348,37 @@ func TestLogMasksTheLogin(t *testing.T) {
 		t.Errorf("the log does not show the masked CSRF header, pass, pass1 and session: %s", all)
 	}
 }
+
+// A login that fails while others wait for it fails them too: they do not each try it
+// again in turn (with the server down, each would wait out its retries). The next
+// request tries again.
+func TestFailedLoginFailsItsWaiters(t *testing.T) {
+	var down atomic.Bool
+	down.Store(true)
+	s := newLoginServer(t)
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() {
+			answer(503, `{"error":"down"}`)(w, r)
+			return
+		}
+		s.serve(w, r)
+	})
+	s.fake = f // the login server's checks read the requests of the fake in front of it
+	c := loginClient(t, f.URL, func(c *Config) { c.Retries, c.RetryWaitMin, c.RetryWaitMax = 1, 20*time.Millisecond, 20*time.Millisecond })
+	var wg sync.WaitGroup
+	for range 5 {
+		wg.Go(func() {
+			if _, err := c.CurrentUser(context.Background()); err == nil {
+				t.Error("a request succeeded while the server was down")
+			}
+		})
+	}
+	wg.Wait()
+	if n := len(f.requests()); n > 4 {
+		t.Errorf("%d requests while the server was down, want the tries of one login (2), or two logins: %v", n, s.paths())
+	}
+	down.Store(false)
+	if me, err := c.CurrentUser(context.Background()); err != nil || me.Name != testUser {
+		t.Errorf("once the server is back: %+v, %v", me, err)
+	}
+}
