@@ -131,7 +131,8 @@ func startUnclaimed(t *testing.T) *testserver.Server {
 
 // The plan-time checks that wait for the admin octoprint_setup creates run at apply, once
 // it exists and before anything else is written: settings of a user the server lacks are
-// refused as a plan would refuse them.
+// refused as a plan would refuse them. Then the server is installed anew (no users): the
+// refresh forgets the octoprint_setup, and the plan claims the server again.
 func TestAccSetup_checksWaitForTheAdmin(t *testing.T) {
 	skipUnlessAcceptance(t)
 	t.Parallel()
@@ -160,8 +161,20 @@ resource "octoprint_user_settings" "ghost" {
 		t.Errorf("apply exited %d, want 1 with an error matching %s:\n%s", code, want, r.output)
 	}
 	// The server was claimed before the check refused the settings.
-	if err := testserver.Login(context.Background(), srv.URL, admin, password); err != nil {
+	ctx := context.Background()
+	if err := testserver.Login(ctx, srv.URL, admin, password); err != nil {
 		t.Errorf("the admin does not log in after the apply: %v", err)
+	}
+
+	srv.Kill()
+	if err := os.Remove(filepath.Join(srv.Dir, "users.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Restart(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if code := r.plan(nil); code != 2 || !strings.Contains(r.output, "octoprint_setup.printer will be created") {
+		t.Errorf("plan on the server installed anew exited %d, want 2 with octoprint_setup to be created:\n%s", code, r.output)
 	}
 }
 
