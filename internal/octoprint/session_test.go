@@ -364,7 +364,9 @@ func TestFailedLoginFailsItsWaiters(t *testing.T) {
 		s.serve(w, r)
 	})
 	s.fake = f // the login server's checks read the requests of the fake in front of it
-	c := loginClient(t, f.URL, func(c *Config) { c.Retries, c.RetryWaitMin, c.RetryWaitMax = 1, 20*time.Millisecond, 20*time.Millisecond })
+	c := loginClient(t, f.URL, func(c *Config) {
+		c.Retries, c.RetryWaitMin, c.RetryWaitMax = 1, 20*time.Millisecond, 20*time.Millisecond
+	})
 	var wg sync.WaitGroup
 	for range 5 {
 		wg.Go(func() {
