@@ -616,3 +616,46 @@ func (c *prefixedConn) Read(p []byte) (int, error) {
 	}
 	return c.Conn.Read(p)
 }
+
+// A redirect to another host does not take the credentials along: Go's client copies
+// every header but Authorization and cookies to it. One to the same host keeps them.
+func TestRedirectToAnotherHostDropsCredentials(t *testing.T) {
+	elsewhere := newFake(t, answer(200, `{"users":[]}`))
+	for _, tc := range []struct {
+		name, to string
+		kept     bool
+	}{
+		{"another host", elsewhere.URL, false},
+		{"the same host", "", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var f *fake
+			f = newFake(t, func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/api/access/users" {
+					to := tc.to
+					if to == "" {
+						to = f.URL
+					}
+					http.Redirect(w, r, to+"/moved/users", http.StatusFound)
+					return
+				}
+				answer(200, `{"users":[]}`)(w, r)
+			})
+			c := newClient(t, f.URL, func(c *Config) { c.Headers = map[string]string{"X-Proxy-Auth": "proxy-secret"} })
+			if _, err := c.ListUsers(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			target := f
+			if !tc.kept {
+				target = elsewhere
+			}
+			reqs := target.requests()
+			h := reqs[len(reqs)-1].Header
+			for _, k := range []string{"X-Api-Key", "X-Proxy-Auth"} {
+				if got := h.Get(k) != ""; got != tc.kept {
+					t.Errorf("redirected to %s: header %s sent: %v, want %v", tc.name, k, got, tc.kept)
+				}
+			}
+		})
+	}
+}

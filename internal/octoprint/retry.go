@@ -30,7 +30,7 @@ const (
 // when not nil, keeps the cookies of a password login.
 func newRetryingClient(transport http.RoundTripper, jar http.CookieJar, cfg Config) *http.Client {
 	rc := retryablehttp.NewClient()
-	rc.HTTPClient = &http.Client{Transport: transport, Timeout: cfg.Timeout, Jar: jar}
+	rc.HTTPClient = &http.Client{Transport: transport, Timeout: cfg.Timeout, Jar: jar, CheckRedirect: keepCredentialsHome(cfg.Headers)}
 	rc.Logger = nil // requests are logged by the client itself
 	rc.RetryMax = cfg.Retries
 	rc.RetryWaitMin, rc.RetryWaitMax = defaultRetryWaitMin, defaultRetryWaitMax
@@ -56,6 +56,25 @@ func newRetryingClient(transport http.RoundTripper, jar http.CookieJar, cfg Conf
 		return st.wait(req.Context(), backoff(rc.RetryWaitMin, rc.RetryWaitMax, st.attempts-1, nil))
 	}
 	return rc.StandardClient()
+}
+
+// keepCredentialsHome follows redirects as Go does, except that one to another host (or
+// port) goes without the API key, the CSRF token and the configured headers: Go's client
+// keeps back only Authorization and cookies, and only from another domain.
+func keepCredentialsHome(configured map[string]string) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		if req.URL.Host != via[0].URL.Host {
+			req.Header.Del("X-Api-Key")
+			req.Header.Del(csrfHeader)
+			for k := range configured {
+				req.Header.Del(k)
+			}
+		}
+		return nil
+	}
 }
 
 // retryState is what the tries of one request know, kept in its context.
