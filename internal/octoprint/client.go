@@ -70,6 +70,7 @@ type Client struct {
 	users       snapshot[[]User]
 	groups      snapshot[[]Group]
 	permissions snapshot[[]Permission]
+	appKeys     snapshot[[]AppKey]
 	caller      snapshot[*CurrentUser]
 	version     snapshot[*Version]
 }
@@ -88,6 +89,9 @@ type server struct {
 	// accessGeneration counts the writes to groups, for the snapshots of groups and
 	// permissions (which change only with groups, or with plugins at a restart).
 	accessGeneration atomic.Uint64
+	// appKeysGeneration counts the writes to application keys, for their snapshot. They
+	// are the only writes that change application keys, and change nothing else.
+	appKeysGeneration atomic.Uint64
 }
 
 var servers sync.Map
@@ -305,6 +309,11 @@ func (c *Client) sendAlone(ctx context.Context, method, path string, body any) (
 	// timeout), even if the caller's deadline passes meanwhile: abandoning it would leave
 	// the caller not knowing whether the server made the change.
 	answer, err := c.send(context.WithValue(context.WithoutCancel(ctx), callerKey{}, ctx), method, path, body)
+	if strings.HasPrefix(path, appKeysPath) {
+		// The user and group lists do not show application keys: their snapshots stay.
+		c.server.appKeysGeneration.Add(1)
+		return answer, writeCounts{all: c.server.generation.Load(), access: c.server.accessGeneration.Load()}, err
+	}
 	counts := writeCounts{access: c.server.accessGeneration.Load()}
 	if strings.HasPrefix(path, groupsPath) {
 		counts.access = c.server.accessGeneration.Add(1)
