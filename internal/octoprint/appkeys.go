@@ -60,12 +60,17 @@ func FindAppKey(keys []AppKey, user, app string) *AppKey {
 // request serves every read until the client writes an application key. Only OctoPrint
 // 1.9 gives their values here.
 func (c *Client) ListAppKeys(ctx context.Context) ([]AppKey, error) {
+	if c.appKeysDisabled.Load() {
+		return nil, ErrAppKeysDisabled
+	}
 	keys, err := c.appKeys.get(ctx, c.server.appKeysGeneration.Load(), func(ctx context.Context) ([]AppKey, error) {
 		var out struct {
 			Keys []AppKey `json:"keys"`
 		}
 		err := c.get(ctx, appKeysPath+"?all=true", &out)
 		if errors.Is(err, ErrNotFound) {
+			// Plugins change only when OctoPrint restarts: once is enough to ask.
+			c.appKeysDisabled.Store(true)
 			return nil, fmt.Errorf("%w (%s)", ErrAppKeysDisabled, err)
 		}
 		return out.Keys, err
@@ -152,6 +157,8 @@ func (c *Client) RevokeAppKey(ctx context.Context, k AppKey) (bool, error) {
 		return false, err
 	case k.APIKey != "" && current.APIKey != k.APIKey:
 		return false, nil
+	case c.UsesAPIKey(current.APIKey):
+		return false, fmt.Errorf("the application key of user %q for %q is the key this client authenticates with: not revoked", k.User, k.App)
 	}
 	// 1.9 revokes by the key's value; later releases by the pair (revoking by value there
 	// is deprecated).

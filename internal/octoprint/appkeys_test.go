@@ -348,3 +348,37 @@ func TestLogMasksApplicationKeys(t *testing.T) {
 		t.Errorf("MaskJSON masked a group key: %s", got)
 	}
 }
+
+// The client never revokes the key it authenticates with, even when asked to revoke
+// whatever key a pair holds.
+func TestRevokeAppKeySparesTheClientsOwnKey(t *testing.T) {
+	for _, version := range releases {
+		t.Run(version, func(t *testing.T) {
+			s := newAppKeysServer(t, version, AppKey{App: "terraform", User: "admin", APIKey: testAPIKey})
+			c := newClient(t, s.URL)
+			_, err := c.RevokeAppKey(context.Background(), AppKey{User: "admin", App: "terraform"})
+			assertErrContains(t, err, "the key this client authenticates with")
+			if _, err := c.RevokeUserAppKeys(context.Background(), "admin"); err == nil {
+				t.Error("RevokeUserAppKeys revoked the client's own key")
+			}
+			if len(s.held()) != 1 {
+				t.Errorf("the server holds %+v", s.held())
+			}
+		})
+	}
+}
+
+// A disabled plugin is asked about once per client: plugins change only at a restart.
+func TestAppKeysDisabledIsAskedOnce(t *testing.T) {
+	s := newAppKeysServer(t, "1.11.8")
+	s.disabled = true
+	c := newClient(t, s.URL)
+	for range 3 {
+		if _, err := c.RevokeUserAppKeys(context.Background(), "bob"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(s.requests()); n != 1 {
+		t.Errorf("%d requests, want 1: %+v", n, s.requests())
+	}
+}

@@ -71,8 +71,10 @@ type Client struct {
 	groups      snapshot[[]Group]
 	permissions snapshot[[]Permission]
 	appKeys     snapshot[[]AppKey]
-	caller      snapshot[*CurrentUser]
-	version     snapshot[*Version]
+	// appKeysDisabled remembers that the server does not serve application keys.
+	appKeysDisabled atomic.Bool
+	caller          snapshot[*CurrentUser]
+	version         snapshot[*Version]
 }
 
 // server is what every client of one OctoPrint server in this process shares (a

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -22,7 +23,10 @@ import (
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
 )
 
-var _ provider.Provider = (*octoprintProvider)(nil)
+var (
+	_ provider.Provider                       = (*octoprintProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*octoprintProvider)(nil)
+)
 
 // New returns a constructor of the provider, for providerserver and tests.
 func New(version string) func() provider.Provider {
@@ -119,6 +123,7 @@ func (p *octoprintProvider) Configure(ctx context.Context, req provider.Configur
 	data := &providerData{client: client, plan: newPlanRegistry()}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.EphemeralResourceData = data
 }
 
 func (p *octoprintProvider) Resources(context.Context) []func() resource.Resource {
@@ -127,6 +132,7 @@ func (p *octoprintProvider) Resources(context.Context) []func() resource.Resourc
 		NewGroupResource,
 		NewUserAPIKeyResource,
 		NewUserSettingsResource,
+		NewApplicationKeyResource,
 	}
 }
 
@@ -137,5 +143,12 @@ func (p *octoprintProvider) DataSources(context.Context) []func() datasource.Dat
 		NewGroupsDataSource,
 		NewPermissionsDataSource,
 		NewUserSettingsDataSource,
+		NewApplicationKeysDataSource,
+	}
+}
+
+func (p *octoprintProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewApplicationKeyEphemeralResource,
 	}
 }
