@@ -143,20 +143,25 @@ func (r *applicationKeyResource) ModifyPlan(ctx context.Context, req resource.Mo
 // user's keys and hands them to the next user of that name. It also replaces a key that
 // the pair no longer holds (see applicationKeyResourceModel).
 func (r *applicationKeyResource) planReplacement(ctx context.Context, state applicationKeyResourceModel, resp *resource.ModifyPlanResponse) {
-	if state.APIKey.ValueString() == "" {
+	// OpenTofu and Terraform replace only for a value that changes: the key does.
+	replace := func() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("api_key"), types.StringUnknown())...)
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("api_key"))
-		return
 	}
 	user := state.User.ValueString()
-	if r.plan.plansToCreate(kindUser, user) {
+	switch {
+	case state.APIKey.ValueString() == "":
+		replace()
+		return
+	case r.plan.plansToCreate(kindUser, user):
 		tflog.Debug(ctx, "this plan creates the key's user again: replacing the key", map[string]any{"user": user})
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("user"))
+		replace()
 		return
 	}
 	_, err := r.client.GetUser(ctx, user)
 	switch {
 	case errors.Is(err, octoprint.ErrNotFound):
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("user"))
+		replace()
 		resp.Diagnostics.AddAttributeWarning(path.Root("user"), "OctoPrint user is gone",
 			fmt.Sprintf("User %q was deleted outside Terraform, but OctoPrint keeps its application keys and would hand them to the next "+
 				"user of that name. Applying revokes this key, then fails to generate a new one unless the user exists again by then: "+

@@ -315,7 +315,12 @@ func wantNotFound(what string, err error) error {
 
 // apiKeyIn returns the key of octoprint_user_api_key.test in state.
 func apiKeyIn(s *terraform.State) string {
-	if rs, ok := s.RootModule().Resources[apiKeyAddress]; ok {
+	return keyAt(s, apiKeyAddress)
+}
+
+// keyAt returns the api_key of the resource at address in state, "" when there is none.
+func keyAt(s *terraform.State, address string) string {
+	if rs, ok := s.RootModule().Resources[address]; ok {
 		return rs.Primary.Attributes["api_key"]
 	}
 	return ""

@@ -46,7 +46,7 @@ const config = `server:
   onlineCheck: {enabled: false}
   pluginBlacklist: {enabled: false}
 plugins:
-  _disabled: [announcements, discovery, softwareupdate, tracking]
+  _disabled: [announcements, discovery, softwareupdate, tracking%s]
 devel:
   enableRateLimiter: false
 `
@@ -62,6 +62,9 @@ type Options struct {
 	// Version the server must report; default $OCTOPRINT_VERSION, and any when that is
 	// not set either.
 	Version string
+	// DisabledPlugins are bundled plugins to disable beside those config disables, such
+	// as "appkeys".
+	DisabledPlugins []string
 }
 
 // Server is a running OctoPrint.
@@ -100,7 +103,11 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		}
 		s.Dir, s.tempDir = dir, true
 	}
-	if err := os.WriteFile(filepath.Join(s.Dir, "config.yaml"), []byte(config), 0o600); err != nil {
+	var disabled string
+	for _, p := range opts.DisabledPlugins {
+		disabled += ", " + p
+	}
+	if err := os.WriteFile(filepath.Join(s.Dir, "config.yaml"), fmt.Appendf(nil, config, disabled), 0o600); err != nil {
 		return nil, err
 	}
 	if err := s.addAdmin(ctx, binary); err != nil {
