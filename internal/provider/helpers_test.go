@@ -51,10 +51,13 @@ func testURL() string {
 	return os.Getenv(EnvURL)
 }
 
-// testClient is a client of the test server, for checks made beside Terraform.
+// testClient is a client of the test server, for checks made beside Terraform. It tries
+// a request again after a dropped connection: OctoPrint 1.9 closes every connection
+// after its answer, and a write sent on a connection closed meanwhile is reset.
 func testClient(t *testing.T) *octoprint.Client {
 	t.Helper()
-	client, err := octoprint.New(octoprint.Config{URL: os.Getenv(EnvURL), APIKey: os.Getenv(EnvAPIKey), UserAgent: "acceptance-tests"})
+	client, err := octoprint.New(octoprint.Config{URL: os.Getenv(EnvURL), APIKey: os.Getenv(EnvAPIKey), UserAgent: "acceptance-tests",
+		Retries: 3, RetryWaitMin: 50 * time.Millisecond, RetryWaitMax: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
