@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -59,7 +60,8 @@ func (r *applicationKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.
 		Attributes: map[string]schema.Attribute{
 			"user": schema.StringAttribute{
 				MarkdownDescription: "The name of the user the key acts as, with exactly that user's rights. It must exist when the key " +
-					"is opened: refer to an `octoprint_user` so that it is created first.",
+					"is opened: for a user of the same configuration, give its `id` (e.g. `octoprint_user.bot.id`), which is unknown until " +
+					"the user exists, so that the key is opened after the user is created.",
 				Required:   true,
 				Validators: []validator.String{userNameValidator},
 			},
@@ -89,6 +91,17 @@ func (r *applicationKeyEphemeralResource) Open(ctx context.Context, req ephemera
 	ctx, cancel := context.WithTimeout(ctx, defaultTimeout)
 	defer cancel()
 	user, app := model.User.ValueString(), model.App.ValueString()
+	if r.plan.plansToCreate(kindUser, user) {
+		if _, err := r.client.GetUser(ctx, user); errors.Is(err, octoprint.ErrNotFound) {
+			// Terraform opens an ephemeral resource at plan time once its arguments are
+			// known, even when a resource it refers to is still to be created.
+			resp.Diagnostics.AddAttributeError(path.Root("user"), "OctoPrint user not created yet",
+				fmt.Sprintf("User %q does not exist yet: this run creates it, and the key can only be made afterwards. Refer to the "+
+					"user's `id` (e.g. `octoprint_user.bot.id`, the same name), which is unknown until the user is created, so that the "+
+					"key is opened after it.", user))
+			return
+		}
+	}
 	key, diags := generateAppKey(ctx, r.client, user, app,
 		"An ephemeral key never takes a key it did not make. Revoke that key under Settings > Application Keys (a run that ended "+
 			"without closing its keys leaves them behind), or name the application differently.")

@@ -38,9 +38,10 @@ func TestAccApplicationKeyEphemeral(t *testing.T) {
 		return false
 	}})
 	r := newTofuRunner(t)
-	writeFile(t, r.dir+"/main.tf", providersTF+apiKeyUserConfig(name)+fmt.Sprintf(`
+	config := func(userAttr string) string {
+		return providersTF + apiKeyUserConfig(name) + fmt.Sprintf(`
 ephemeral "octoprint_application_key" "run" {
-  user = octoprint_user.bot.name
+  user = octoprint_user.bot.%s
   app  = %q
 }
 
@@ -59,8 +60,23 @@ data "octoprint_user" "me" {
 output "me" {
   value = data.octoprint_user.me.name
 }
-`, app, proxy.URL))
+`, userAttr, app, proxy.URL)
+	}
 	r.destroyWhenDone(nil)
+
+	// The user's name is known at plan time. OpenTofu waits for the user all the same;
+	// Terraform opens the key at once, and is told to refer to the user's id.
+	writeFile(t, r.dir+"/main.tf", config("name"))
+	code := r.plan(nil)
+	if os.Getenv("TEST_CLI") == "terraform" {
+		if code != 1 || !strings.Contains(r.output, "OctoPrint user not created yet") {
+			t.Errorf("terraform plan exited %d, want the advice to refer to the user's id:\n%s", code, r.output)
+		}
+	} else if code != 2 {
+		t.Errorf("tofu plan exited %d, want 2 (changes, the key opened after the user)", code)
+	}
+
+	writeFile(t, r.dir+"/main.tf", config("id"))
 
 	logFile := filepath.Join(t.TempDir(), "tofu.log")
 	r.env = append(r.env, "TF_LOG=TRACE", "TF_LOG_PATH="+logFile)

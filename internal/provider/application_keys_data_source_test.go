@@ -32,7 +32,9 @@ func TestAccApplicationKeysDataSource(t *testing.T) {
 		var key string
 		outsideAppKey(t, k.user, k.app, &key)
 		keys = append(keys, key)
-		t.Cleanup(func() { _, _ = testClient(t).RevokeAppKey(context.Background(), octoprint.AppKey{User: k.user, App: k.app}) })
+		t.Cleanup(func() {
+			_, _ = testClient(t).RevokeAppKey(context.Background(), octoprint.AppKey{User: k.user, App: k.app})
+		})
 	}
 	// Deleted outside Terraform (without the provider): OctoPrint keeps its key.
 	if err := testClient(t).DeleteUser(context.Background(), gone); err != nil {

@@ -66,11 +66,12 @@ func (b *dataSourceBase) configured(diags *diag.Diagnostics) bool {
 }
 
 // ephemeralResourceBase is embedded by every ephemeral resource: its type name, and the
-// configured client.
+// configured client and plan-time registry.
 type ephemeralResourceBase struct {
 	// name is the type name without the provider's: "application_key".
 	name   string
 	client *octoprint.Client
+	plan   *planRegistry
 }
 
 func (b *ephemeralResourceBase) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
@@ -79,7 +80,7 @@ func (b *ephemeralResourceBase) Metadata(_ context.Context, req ephemeral.Metada
 
 func (b *ephemeralResourceBase) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
 	if data := providerDataFrom(req.ProviderData, &resp.Diagnostics); data != nil {
-		b.client = data.client
+		b.client, b.plan = data.client, data.plan
 	}
 }
 
