@@ -331,7 +331,12 @@ func keyAt(s *terraform.State, address string) string {
 
 // keyOwner asks OctoPrint whose key it is: "" when OctoPrint does not know the key.
 func keyOwner(key string) (*octoprint.CurrentUser, error) {
-	client, err := octoprint.New(octoprint.Config{URL: testURL(), APIKey: key, UserAgent: "acceptance-tests"})
+	return keyOwnerAt(testURL(), key)
+}
+
+// keyOwnerAt is keyOwner for the OctoPrint at baseURL.
+func keyOwnerAt(baseURL, key string) (*octoprint.CurrentUser, error) {
+	client, err := octoprint.New(octoprint.Config{URL: baseURL, APIKey: key, UserAgent: "acceptance-tests"})
 	if err != nil {
 		return nil, err
 	}
