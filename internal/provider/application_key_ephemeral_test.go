@@ -90,6 +90,7 @@ output "me" {
 	mu.Lock()
 	keys := slices.Clone(sent)
 	mu.Unlock()
+	t.Logf("the second provider block sent %d ephemeral keys", len(keys))
 	if len(keys) < 2 || slices.Contains(keys, "") || slices.Contains(keys, os.Getenv(EnvAPIKey)) {
 		t.Fatalf("the second provider block sent %d keys (the apply's and the plan's, each its own), want 2 or more ephemeral ones", len(keys))
 	}

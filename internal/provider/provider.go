@@ -45,7 +45,7 @@ func (p *octoprintProvider) Metadata(_ context.Context, _ provider.MetadataReque
 func (p *octoprintProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages the users of OctoPrint servers as code: accounts, access groups and permissions, " +
-			"personal settings and API keys. One provider block configures the client of one server; a farm of " +
+			"personal settings, API keys and application keys. One provider block configures the client of one server; a farm of " +
 			"servers has one block per server.",
 		Attributes: map[string]schema.Attribute{
 			"url": schema.StringAttribute{
