@@ -71,7 +71,7 @@ func (c *Client) ListAppKeys(ctx context.Context) ([]AppKey, error) {
 		if errors.Is(err, ErrNotFound) {
 			// Plugins change only when OctoPrint restarts: once is enough to ask.
 			c.appKeysDisabled.Store(true)
-			return nil, fmt.Errorf("%w (%s)", ErrAppKeysDisabled, err)
+			return nil, fmt.Errorf("%w (%s)", ErrAppKeysDisabled, err.Error()) // not a missing key: not wrapped
 		}
 		return out.Keys, err
 	})
