@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
@@ -54,28 +55,26 @@ func listsKeyValues(t *testing.T) bool {
 
 // checkAppKeyGone demands that OctoPrint lists no application key of user for app.
 func checkAppKeyGone(t *testing.T, user, app string) error {
-	keys, err := testClient(t).ListAppKeys(context.Background())
-	if err != nil {
-		return err
+	keys, err := appKeysOf(t, user)
+	if err == nil && octoprint.FindAppKey(keys, user, app) != nil {
+		err = fmt.Errorf("OctoPrint still lists the application key of user %q for %q", user, app)
 	}
-	if k := octoprint.FindAppKey(keys, user, app); k != nil {
-		return fmt.Errorf("OctoPrint still lists the application key of user %q for %q", user, app)
-	}
-	return nil
+	return err
 }
 
 // checkNoAppKeysOf demands that OctoPrint lists no application key of the user.
 func checkNoAppKeysOf(t *testing.T, user string) error {
+	keys, err := appKeysOf(t, user)
+	if err == nil && len(keys) > 0 {
+		err = fmt.Errorf("OctoPrint still lists the application keys of user %q: %+v", user, keys)
+	}
+	return err
+}
+
+// appKeysOf returns the application keys OctoPrint lists for the user.
+func appKeysOf(t *testing.T, user string) ([]octoprint.AppKey, error) {
 	keys, err := testClient(t).ListAppKeys(context.Background())
-	if err != nil {
-		return err
-	}
-	for _, k := range keys {
-		if k.User == user {
-			return fmt.Errorf("OctoPrint still lists the application key of user %q for %q", user, k.App)
-		}
-	}
-	return nil
+	return slices.DeleteFunc(keys, func(k octoprint.AppKey) bool { return k.User != user }), err
 }
 
 // outsideAppKey generates an application key beside Terraform, as a farm tool would.
