@@ -26,12 +26,12 @@ summary=$(awk -v runs="$runs" '
     }
   }
   END {
-    n = split("lost stale extra left_after_destroy keys_lost groups_lost", keys, " ")
+    n = split("lost stale extra left_after_destroy keys_lost app_keys_lost groups_lost", keys, " ")
     for (i = 1; i <= n; i++) {
       if (seen[keys[i]] != NR) { printf "error: %d of %d stress lines lack %s=\n", NR - seen[keys[i]], NR, keys[i]; exit 1 }
     }
-    printf "runs: %d of %d; users lost: %d, stale: %d, extra: %d, left after destroy: %d; API keys lost: %d, groups lost: %d\n",
-      NR, runs, sum["lost"], sum["stale"], sum["extra"], sum["left_after_destroy"], sum["keys_lost"], sum["groups_lost"]
+    printf "runs: %d of %d; users lost: %d, stale: %d, extra: %d, left after destroy: %d; API keys lost: %d, application keys lost: %d, groups lost: %d\n",
+      NR, runs, sum["lost"], sum["stale"], sum["extra"], sum["left_after_destroy"], sum["keys_lost"], sum["app_keys_lost"], sum["groups_lost"]
   }' build/stress.lines) || { echo "$summary" >&2; exit 1; }
 echo "$summary"
 exit "$status"

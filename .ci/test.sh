@@ -25,10 +25,11 @@ cd "$(dirname "$0")/.."
 . .ci/lib.sh
 
 # The lifecycle tests: create, update, import and delete of every resource (its _lifecycle
-# test), the read of every data source, and the print-farm example, which applies every
-# resource with the command line itself (dev_overrides) rather than through
-# terraform-plugin-testing. They cover each version's API in a few minutes.
-LIFECYCLE_RUN='^(TestAcc(User|Group|UserSettings|UserAPIKey)_lifecycle|TestAcc(User|Users|Groups|Permissions|UserSettings)DataSource|TestAccExample_(printFarm|newPrinter))$'
+# test), the read of every data source, the run of the ephemeral resource, and the
+# print-farm and new-printer examples, which applies every resource with the command line itself
+# (dev_overrides) rather than through terraform-plugin-testing. They cover each version's
+# API in a few minutes.
+LIFECYCLE_RUN='^(TestAcc(User|Group|UserSettings|UserAPIKey|ApplicationKey)_lifecycle|TestAcc(User|Users|Groups|Permissions|UserSettings|ApplicationKeys)DataSource|TestAccApplicationKeyEphemeral|TestAccExample_(printFarm|newPrinter))$'
 
 # Each cell: VERSION CLI SCOPE, SCOPE being full, lifecycle, or run (the tests RUN names).
 cells=()

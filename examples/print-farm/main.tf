@@ -102,6 +102,23 @@ resource "octoprint_user_api_key" "slicer" {
   triggers = { rotation = "2026-11" }
 }
 
+# The farm manager (FDM Monster, say) drives every printer of the farm: on this one it
+# acts as an operator of its own, with an application key, which is revoked alone and
+# never replaces a key the user holds for another tool.
+resource "octoprint_user" "farm_manager" {
+  name                = "farm-manager"
+  password_wo         = var.initial_password
+  password_wo_version = var.password_version
+  groups              = [octoprint_group.operators.key]
+}
+
+resource "octoprint_application_key" "fdm_monster" {
+  user = octoprint_user.farm_manager.name
+  app  = "FDM Monster"
+  # Change the value to rotate the key.
+  triggers = { rotation = "2026-11" }
+}
+
 # A viewer for the lobby screen: the built-in readonly group (status, webcam, files and
 # timelapses to look at, no control of the printer).
 resource "octoprint_user" "viewer" {
@@ -119,6 +136,7 @@ data "octoprint_users" "all" {
     octoprint_user.former_operator,
     octoprint_user.viewer,
     octoprint_user.slicer,
+    octoprint_user.farm_manager,
   ]
 }
 
@@ -135,5 +153,11 @@ output "inactive" {
 output "slicer_api_key" {
   description = "The slicer's API key: `tofu output -raw slicer_api_key`."
   value       = octoprint_user_api_key.slicer.api_key
+  sensitive   = true
+}
+
+output "fdm_monster_api_key" {
+  description = "The farm manager's application key: `tofu output -raw fdm_monster_api_key`."
+  value       = octoprint_application_key.fdm_monster.api_key
   sensitive   = true
 }

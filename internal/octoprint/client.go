@@ -76,8 +76,11 @@ type Client struct {
 	users       snapshot[[]User]
 	groups      snapshot[[]Group]
 	permissions snapshot[[]Permission]
-	caller      snapshot[*CurrentUser]
-	version     snapshot[*Version]
+	appKeys     snapshot[[]AppKey]
+	// appKeysDisabled remembers that the server does not serve application keys.
+	appKeysDisabled atomic.Bool
+	caller          snapshot[*CurrentUser]
+	version         snapshot[*Version]
 }
 
 // server is what every client of one OctoPrint server in this process shares (a
@@ -94,6 +97,9 @@ type server struct {
 	// accessGeneration counts the writes to groups, for the snapshots of groups and
 	// permissions (which change only with groups, or with plugins at a restart).
 	accessGeneration atomic.Uint64
+	// appKeysGeneration counts the writes to application keys, for their snapshot. They
+	// are the only writes that change application keys, and change nothing else.
+	appKeysGeneration atomic.Uint64
 }
 
 var servers sync.Map
@@ -328,6 +334,11 @@ func (c *Client) sendAlone(ctx context.Context, method, path string, body any) (
 
 // count moves the server's write counts on for a write to path, and returns them.
 func (c *Client) count(path string) writeCounts {
+	if strings.HasPrefix(path, appKeysPath) {
+		// The user and group lists do not show application keys: their snapshots stay.
+		c.server.appKeysGeneration.Add(1)
+		return writeCounts{all: c.server.generation.Load(), access: c.server.accessGeneration.Load()}
+	}
 	counts := writeCounts{access: c.server.accessGeneration.Load()}
 	if strings.HasPrefix(path, groupsPath) {
 		counts.access = c.server.accessGeneration.Add(1)

@@ -9,14 +9,15 @@
 // is safe for concurrent use: OpenTofu plans and applies up to ten resources at once.
 //
 // Snapshots. Reads come from the client's copy of the list OctoPrint serves (users,
-// groups, permissions; see snapshot). Concurrent readers share one request, and later
+// groups, permissions, application keys; see snapshot). Concurrent readers share one request, and later
 // ones reuse its answer, so that refreshing a farm of N users costs one request. Every
 // server counts its writes (its generation); a snapshot is valid for the generation
 // it was read at. A write that OctoPrint answers with the whole list (adding, updating
 // or deleting a user or a group) stores that answer as the snapshot of the new
 // generation (writeUsers, writeGroups); any other write only moves the generation on,
 // and the next read asks the server again. Groups and permissions have a generation of
-// their own, moved only by writes to groups.
+// their own, moved only by writes to groups; so have application keys, whose writes
+// move only theirs (the other lists do not show them).
 //
 // One write at a time. OctoPrint 1.10 and later lose users when two writes to its user
 // file overlap, so every write to one server waits for the previous one to finish

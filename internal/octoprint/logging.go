@@ -27,7 +27,19 @@ var (
 	// is the session's own key, which a login answers with.
 	secretFields = map[string]bool{"password": true, "current": true, "apikey": true, "api_key": true,
 		"pass": true, "pass1": true, "pass2": true, "session": true}
+	// appKeySecretFields adds `key`: an application key sent to be revoked (OctoPrint 1.9),
+	// or looked up with its value. Elsewhere `key` names a group, and stays readable.
+	appKeySecretFields = withKey(secretFields)
 )
+
+// withKey is fields and `key`.
+func withKey(fields map[string]bool) map[string]bool {
+	all := map[string]bool{"key": true}
+	for name := range fields {
+		all[name] = true
+	}
+	return all
+}
 
 // maxLoggedBody keeps a large user list from flooding the log.
 const maxLoggedBody = 4096
@@ -42,12 +54,16 @@ func (c *Client) log(ctx context.Context, req *http.Request, reqBody []byte, res
 		"request_headers": maskHeaders(req.Header, c.headers),
 		"duration_ms":     took.Milliseconds(),
 	}
+	secrets := secretFields
+	if strings.HasSuffix(req.URL.Path, "/"+appKeysPath) {
+		secrets = appKeySecretFields
+	}
 	if len(reqBody) > 0 {
-		fields["request_body"] = MaskJSON(reqBody)
+		fields["request_body"] = maskJSON(reqBody, secrets)
 	}
 	if resp != nil {
 		fields["status"] = resp.StatusCode
-		fields["response_body"] = MaskJSON(respBody)
+		fields["response_body"] = maskJSON(respBody, secrets)
 		if req.URL.Path == c.baseURL.Path+settingsPath && resp.StatusCode < 400 {
 			// The server's settings hold secrets under names of every kind (the global
 			// API key is api.key): none of it is logged.
@@ -86,12 +102,17 @@ func maskHeaders(h http.Header, configured map[string]string) map[string]string 
 // stream and stops at the cut, so that logging a large user list costs little. A body
 // that is not JSON is left out, since there is no telling what secrets it holds.
 func MaskJSON(body []byte) string {
+	return maskJSON(body, secretFields)
+}
+
+// maskJSON is MaskJSON with the given secret fields (lower case).
+func maskJSON(body []byte, secrets map[string]bool) string {
 	if len(body) == 0 {
 		return ""
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
-	m := masker{dec: dec}
+	m := masker{dec: dec, secrets: secrets}
 	for m.out.Len() <= maxLoggedBody {
 		tok, err := dec.Token()
 		if errors.Is(err, io.EOF) && m.started && len(m.stack) == 0 {
@@ -115,6 +136,7 @@ func MaskJSON(body []byte) string {
 // masker writes JSON tokens back out compactly, masking the values of secret fields.
 type masker struct {
 	dec     *json.Decoder
+	secrets map[string]bool
 	out     bytes.Buffer
 	stack   []container
 	started bool
@@ -144,7 +166,7 @@ func (m *masker) emit(tok json.Token) error {
 			writeJSON(&m.out, key)
 			m.out.WriteByte(':')
 			top.wantKey = false
-			if secretFields[strings.ToLower(key)] {
+			if m.secrets[strings.ToLower(key)] {
 				return m.maskValue()
 			}
 			return nil

@@ -28,11 +28,13 @@ const providersTF = `terraform {
 
 // exampleVars are the variables the examples declare.
 var exampleVars = map[string]string{
-	"alice_password":      "example-alice",
-	"front_desk_password": "example-front-desk",
-	"bob_password":        "example-bob",
-	"dashboard_password":  "example-dashboard",
-	"octoprint_api_key":   "unused",
+	"alice_password":        "example-alice",
+	"front_desk_password":   "example-front-desk",
+	"bob_password":          "example-bob",
+	"dashboard_password":    "example-dashboard",
+	"farm_manager_password": "example-farm-manager",
+	"bot_password":          "example-bot",
+	"octoprint_api_key":     "unused",
 }
 
 // Every example shown in the documentation is formatted, valid, and applies to a real
@@ -59,16 +61,17 @@ func TestAccExamples_documentation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resources, err := filepath.Glob(filepath.Join(examplesDir(t), "resources", "*"))
+	resources, err := filepath.Glob(filepath.Join(examplesDir(t), "*resources", "*"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, dir := range append(dirs, resources...) {
 		kind, name := filepath.Base(filepath.Dir(dir)), filepath.Base(dir)
 		t.Run(kind+"/"+name, func(t *testing.T) {
-			main := "resource.tf"
-			if kind == "data-sources" {
-				main = "data-source.tf"
+			// The file names tfplugindocs looks for.
+			main := map[string]string{"data-sources": "data-source.tf", "ephemeral-resources": "ephemeral-resource.tf"}[kind]
+			if main == "" {
+				main = "resource.tf"
 			}
 			r := newDocExampleRunner(t, filepath.Join(kind, name, main))
 			r.destroyWhenDone(exampleVars)
@@ -162,6 +165,12 @@ func checkExampleDestroyed(t *testing.T, created map[string][]string) {
 	}
 	if err := checkGroupsGone(t, created["octoprint_group"]...)(nil); err != nil {
 		t.Error(err)
+	}
+	for _, id := range created["octoprint_application_key"] {
+		user, app, _ := strings.Cut(id, "/")
+		if err := checkAppKeyGone(t, user, app); err != nil {
+			t.Error(err)
+		}
 	}
 }
 

@@ -25,7 +25,7 @@ import (
 func TestAccExample_printFarm(t *testing.T) {
 	skipUnlessAcceptance(t)
 	r := newExampleRunner(t, "print-farm")
-	users := []string{"farm-admin", "alice", "bob", "carol", "dave", "lobby-screen", "slicer-bot"}
+	users := []string{"farm-admin", "alice", "bob", "carol", "dave", "lobby-screen", "slicer-bot", "farm-manager"}
 	r.destroyWhenDone(map[string]string{"initial_password": "unused"})
 
 	// The first apply logs at TRACE level, to show that no secret reaches the log.
@@ -35,9 +35,10 @@ func TestAccExample_printFarm(t *testing.T) {
 	r.env = r.env[:len(r.env)-2]
 	applied := r.output
 	slicerKey := r.outputRaw("slicer_api_key")
-	checkLogHasNoSecrets(t, logFile, "X-Api-Key:***", "first-password", os.Getenv(EnvAPIKey), slicerKey)
-	if strings.Contains(applied, slicerKey) {
-		t.Error("the apply output holds the slicer's API key")
+	managerKey := r.outputRaw("fdm_monster_api_key")
+	checkLogHasNoSecrets(t, logFile, "X-Api-Key:***", "first-password", os.Getenv(EnvAPIKey), slicerKey, managerKey)
+	if strings.Contains(applied, slicerKey) || strings.Contains(applied, managerKey) {
+		t.Error("the apply output holds an API key")
 	}
 	// Nor the plan output of that apply, nor the state: the password is write-only.
 	state := readFile(t, filepath.Join(r.dir, "terraform.tfstate"))
@@ -56,6 +57,7 @@ func TestAccExample_printFarm(t *testing.T) {
 		checkServerGroup(t, octoprint.Group{Key: "operators", Name: "Operators", Description: "Run print jobs",
 			Permissions: []string{"CONNECTION", "CONTROL", "FILES_UPLOAD", "FILES_SELECT", "FILES_DELETE", "PRINT"}, Subgroups: []string{"readonly"}}),
 		checkKeyOwner(slicerKey, "slicer-bot", true),
+		checkKeyOwner(managerKey, "farm-manager", true),
 		checkServerUser(t, "lobby-screen", true, []string{"readonly"}, []string{}),
 		checkLogin("carol", "first-password", true),
 		checkLogin("dave", "first-password", false),
@@ -77,7 +79,10 @@ func TestAccExample_printFarm(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	runChecks(t, checkGroupsGone(t, "operators"), checkKeyOwner(slicerKey, "", false))
+	runChecks(t, checkGroupsGone(t, "operators"), checkKeyOwner(slicerKey, "", false), checkKeyOwner(managerKey, "", false))
+	if err := checkAppKeyGone(t, "farm-manager", "FDM Monster"); err != nil {
+		t.Error(err)
+	}
 }
 
 // checkLogHasNoSecrets demands that a TRACE log holds the provider's request records, with

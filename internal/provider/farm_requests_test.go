@@ -71,3 +71,61 @@ resource "octoprint_user_api_key" "farm" {
 		t.Error(err)
 	}
 }
+
+// A no-op plan of 50 application keys adds one request to the plan of their 10 users:
+// the list of every key, which all of them share. Parallel: the applies go to the
+// server's own URL, and only the plans, which write nothing, through the counting proxy.
+func TestAccFarm_noOpPlanApplicationKeys(t *testing.T) {
+	skipUnlessAcceptance(t)
+	t.Parallel()
+	const users, keys = 10, 50
+	prefix := acctest.RandomWithPrefix("tf-acc-farmkeys")
+	proxy := proxyToTestServer(t, testserver.ProxyOptions{})
+	r := newTofuRunner(t)
+	writeFile(t, r.dir+"/main.tf", fmt.Sprintf(`
+terraform {
+  required_providers {
+    octoprint = { source = "octoprint-terraform/octoprint" }
+  }
+}
+
+resource "octoprint_user" "farm" {
+  count       = %d
+  name        = "%s-${count.index}"
+  password_wo = "secret"
+}
+`, users, prefix))
+	r.destroyWhenDone(nil)
+	planRequests := func() []string {
+		t.Helper()
+		proxy.Reset()
+		r.env = append(r.env, EnvURL+"="+proxy.URL)
+		defer func() { r.env = r.env[:len(r.env)-1] }()
+		if code := r.plan(nil); code != 0 {
+			t.Fatalf("the plan is not empty (exit code %d)", code)
+		}
+		return proxy.Requests()
+	}
+
+	r.apply(nil)
+	without := planRequests()
+	writeFile(t, r.dir+"/keys.tf", fmt.Sprintf(`
+resource "octoprint_application_key" "farm" {
+  count = %d
+  user  = octoprint_user.farm[count.index %% %d].name
+  app   = "App ${floor(count.index / %d)}"
+}
+`, keys, users, users))
+	r.apply(nil)
+	with := planRequests()
+	t.Logf("a no-op plan of %d users made %d requests %v; with %d application keys, %d requests %v", users, len(without), without, keys, len(with), with)
+	if len(with)-len(without) > 1 {
+		t.Errorf("%d application keys added %d requests to a no-op plan, want at most 1", keys, len(with)-len(without))
+	}
+	r.destroy(nil)
+	for i := range users {
+		if err := checkNoAppKeysOf(t, fmt.Sprintf("%s-%d", prefix, i)); err != nil {
+			t.Error(err)
+		}
+	}
+}

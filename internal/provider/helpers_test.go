@@ -51,10 +51,13 @@ func testURL() string {
 	return os.Getenv(EnvURL)
 }
 
-// testClient is a client of the test server, for checks made beside Terraform.
+// testClient is a client of the test server, for checks made beside Terraform. It tries
+// a request again after a dropped connection: OctoPrint 1.9 closes every connection
+// after its answer, and a write sent on a connection closed meanwhile is reset.
 func testClient(t *testing.T) *octoprint.Client {
 	t.Helper()
-	client, err := octoprint.New(octoprint.Config{URL: os.Getenv(EnvURL), APIKey: os.Getenv(EnvAPIKey), UserAgent: "acceptance-tests"})
+	client, err := octoprint.New(octoprint.Config{URL: os.Getenv(EnvURL), APIKey: os.Getenv(EnvAPIKey), UserAgent: "acceptance-tests",
+		Retries: 3, RetryWaitMin: 50 * time.Millisecond, RetryWaitMax: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,7 +318,12 @@ func wantNotFound(what string, err error) error {
 
 // apiKeyIn returns the key of octoprint_user_api_key.test in state.
 func apiKeyIn(s *terraform.State) string {
-	if rs, ok := s.RootModule().Resources[apiKeyAddress]; ok {
+	return keyAt(s, apiKeyAddress)
+}
+
+// keyAt returns the api_key of the resource at address in state, "" when there is none.
+func keyAt(s *terraform.State, address string) string {
+	if rs, ok := s.RootModule().Resources[address]; ok {
 		return rs.Primary.Attributes["api_key"]
 	}
 	return ""
@@ -323,7 +331,12 @@ func apiKeyIn(s *terraform.State) string {
 
 // keyOwner asks OctoPrint whose key it is: "" when OctoPrint does not know the key.
 func keyOwner(key string) (*octoprint.CurrentUser, error) {
-	client, err := octoprint.New(octoprint.Config{URL: testURL(), APIKey: key, UserAgent: "acceptance-tests"})
+	return keyOwnerAt(testURL(), key)
+}
+
+// keyOwnerAt is keyOwner for the OctoPrint at baseURL.
+func keyOwnerAt(baseURL, key string) (*octoprint.CurrentUser, error) {
+	client, err := octoprint.New(octoprint.Config{URL: baseURL, APIKey: key, UserAgent: "acceptance-tests"})
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -14,7 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// nameIdentity is the resource identity of every resource of the provider: one string,
+// nameIdentity is the resource identity of every resource of the provider but
+// octoprint_application_key (appKeyIdentity, below): one string,
 // the name the object is known by on the server (a user's name, a group's key), stored
 // under the same attribute name in state and in the identity. It is also the import ID,
 // and the `id` attribute holds it too. It never changes: a new name replaces the resource.
@@ -89,4 +91,74 @@ func (i nameIdentity) importState(ctx context.Context, resp *resource.ImportStat
 	if imported {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte("true"))...)
 	}
+}
+
+// appKeyIdentity is the resource identity of octoprint_application_key, whose object
+// has two names: the user's, and the application's. Its import ID, and its `id`, is
+// USER/APP: a user's name holds no "/", so the first "/" ends it; an application's name
+// may hold more ("alice/a/b" is user alice's key for "a/b").
+var appKeyIdentity pairIdentity
+
+type pairIdentity struct{}
+
+// appKeyID is the `id` and import ID of the key of user for app.
+func appKeyID(user, app string) string { return user + "/" + app }
+
+func (pairIdentity) schema() identityschema.Schema {
+	return identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"user": identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description:       "The identity of the resource, with `app`: the name of the user the key belongs to.",
+			},
+			"app": identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description:       "The identity of the resource, with `user`: the name of the application.",
+			},
+		},
+	}
+}
+
+// set records the identity, in Create, Read and Update.
+func (pairIdentity) set(ctx context.Context, identity *tfsdk.ResourceIdentity, user, app types.String) diag.Diagnostics {
+	if identity == nil {
+		return nil
+	}
+	diags := identity.SetAttribute(ctx, path.Root("user"), user)
+	return append(diags, identity.SetAttribute(ctx, path.Root("app"), app)...)
+}
+
+// importPair returns the user and the application an import gives, by ID (USER/APP) or
+// by identity, checked; empty strings after an error in diags.
+func (pairIdentity) importPair(ctx context.Context, req resource.ImportStateRequest, diags *diag.Diagnostics) (user, app string) {
+	if req.ID != "" || req.Identity == nil {
+		user, app, found := strings.Cut(req.ID, "/")
+		problem := userNameProblem(user)
+		if problem == "" {
+			problem = appNameProblem(app)
+		}
+		if !found || problem != "" {
+			diags.AddError("Invalid import ID", strings.TrimSpace(fmt.Sprintf("The import ID is the user's name and the application's, "+
+				"as USER/APP (e.g. `fdm-monster/FDM Monster`); got %q. %s", req.ID, problem)))
+			return "", ""
+		}
+		return user, app
+	}
+	var u, a types.String
+	diags.Append(req.Identity.GetAttribute(ctx, path.Root("user"), &u)...)
+	diags.Append(req.Identity.GetAttribute(ctx, path.Root("app"), &a)...)
+	if diags.HasError() {
+		return "", ""
+	}
+	for _, check := range []struct {
+		attr, problem string
+	}{{"user", userNameProblem(u.ValueString())}, {"app", appNameProblem(a.ValueString())}} {
+		if check.problem != "" {
+			diags.AddAttributeError(path.Root(check.attr), "Invalid import identity", fmt.Sprintf("The identity's `%s`: %s", check.attr, check.problem))
+		}
+	}
+	if diags.HasError() {
+		return "", ""
+	}
+	return u.ValueString(), a.ValueString()
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
@@ -19,8 +20,9 @@ import (
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
 )
 
-// Resource identity: every resource is identified by one name, set on create, kept
-// through updates, and accepted by an import block's `identity` as well as its `id`.
+// Resource identity: every resource is identified by one name (an application key by
+// two: its user's and its application's), set on create, kept through updates, and
+// accepted by an import block's `identity` as well as its `id`.
 // Identity needs OpenTofu or Terraform 1.12 or later, so these tests are not among the
 // lifecycle tests that .ci/test.sh also runs with Terraform 1.11.
 
@@ -147,6 +149,20 @@ resource "octoprint_user_api_key" "test" {
 `, me.Name) + importByIdentity(apiKeyAddress, "user", me.Name),
 				ExpectError: regexp.MustCompile(`(?s)API key of the provider itself.*Managing\s+it\s+would\s+let\s+a\s+rotation`),
 			},
+			{
+				Config: `
+resource "octoprint_application_key" "test" {
+  user = "tf-acc-x"
+  app  = "Cura"
+}
+
+import {
+  to       = octoprint_application_key.test
+  identity = { user = "tf-acc-x", app = " Cura" }
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid import identity.*white\s+space`),
+			},
 		},
 	})
 }
@@ -247,6 +263,51 @@ func TestAccIdentity_userAPIKeyImportApplied(t *testing.T) {
 					checkKeyActsAs(name, "STATUS", "FILES_LIST"),
 				),
 			},
+		},
+	})
+}
+
+// The identity of an application key is two names, the user's and the application's;
+// its import ID is USER/APP.
+func TestAccIdentity_applicationKey(t *testing.T) {
+	skipUnlessAcceptance(t)
+	name := acctest.RandomWithPrefix("tf-acc-identity")
+	expect := []statecheck.StateCheck{
+		statecheck.ExpectIdentity(appKeyAddress, map[string]knownvalue.Check{
+			"user": knownvalue.StringExact(name), "app": knownvalue.StringExact(testApp),
+		}),
+		statecheck.ExpectIdentityValueMatchesState(appKeyAddress, tfjsonpath.New("user")),
+		statecheck.ExpectIdentityValueMatchesState(appKeyAddress, tfjsonpath.New("app")),
+		expectValue(appKeyAddress, "id", knownvalue.StringExact(name+"/"+testApp)),
+	}
+	// An import adopts the configured triggers: an update.
+	importChecks := resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(appKeyAddress, plancheck.ResourceActionUpdate)}}
+	// The key's only in-place update is a change of its timeouts.
+	update := strings.Replace(appKeyConfig(name, "1"), `triggers = { rotation = "1" }`, `triggers = { rotation = "1" }
+  timeouts {
+    create = "2m"
+  }`, 1)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkUsersDestroyed(t),
+		Steps: []resource.TestStep{
+			{Config: appKeyConfig(name, "1"), ConfigStateChecks: expect},
+			{
+				ResourceName:       appKeyAddress,
+				ImportState:        true,
+				ImportStateKind:    resource.ImportBlockWithResourceIdentity,
+				ImportPlanChecks:   importChecks,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				ResourceName:       appKeyAddress,
+				ImportState:        true,
+				ImportStateKind:    resource.ImportBlockWithID,
+				ImportStateId:      name + "/" + testApp,
+				ImportPlanChecks:   importChecks,
+				ExpectNonEmptyPlan: true,
+			},
+			{Config: update, ConfigPlanChecks: expectAction(appKeyAddress, plancheck.ResourceActionUpdate), ConfigStateChecks: expect},
 		},
 	})
 }

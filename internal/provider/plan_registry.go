@@ -71,6 +71,7 @@ const (
 	kindAPIKey      objectKind = "API key of user" //nolint:gosec // G101: a kind of object, not a key
 	kindSettingsKey objectKind = "settings key"
 	kindSetup       objectKind = "setup"
+	kindAppKey      objectKind = "application key" //nolint:gosec // G101: a kind of object, not a key
 )
 
 type objectRef struct {
@@ -202,6 +203,17 @@ func (r *planRegistry) manage(ctx context.Context, prior, planned privateState, 
 	}
 	r.mu.Unlock()
 	return taken, append(diags, planned.SetKey(ctx, claimedKey, r.nonce)...)
+}
+
+// replacing tells whether the resource being planned is the new object of a replacement
+// this command planned: OpenTofu plans it as a create, with the private state of the plan
+// of the old object, where manage left this command's mark.
+func (r *planRegistry) replacing(ctx context.Context, prior privateState) bool {
+	if r == nil {
+		return false
+	}
+	mark, _ := prior.GetKey(ctx, claimedKey)
+	return bytes.Equal(mark, r.nonce)
 }
 
 // planGroup records a group's planned permissions and subgroups.

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -23,7 +24,10 @@ import (
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
 )
 
-var _ provider.Provider = (*octoprintProvider)(nil)
+var (
+	_ provider.Provider                       = (*octoprintProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*octoprintProvider)(nil)
+)
 
 // New returns a constructor of the provider, for providerserver and tests.
 func New(version string) func() provider.Provider {
@@ -42,7 +46,7 @@ func (p *octoprintProvider) Metadata(_ context.Context, _ provider.MetadataReque
 func (p *octoprintProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages the users of OctoPrint servers as code: accounts, access groups and permissions, " +
-			"personal settings and API keys. One provider block configures the client of one server; a farm of " +
+			"personal settings, API keys and application keys. One provider block configures the client of one server; a farm of " +
 			"servers has one block per server.",
 		Attributes: map[string]schema.Attribute{
 			"url": schema.StringAttribute{
@@ -133,6 +137,7 @@ func (p *octoprintProvider) Configure(ctx context.Context, req provider.Configur
 	data := &providerData{client: client, plan: newPlanRegistry()}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.EphemeralResourceData = data
 }
 
 func (p *octoprintProvider) Resources(context.Context) []func() resource.Resource {
@@ -141,6 +146,7 @@ func (p *octoprintProvider) Resources(context.Context) []func() resource.Resourc
 		NewGroupResource,
 		NewUserAPIKeyResource,
 		NewUserSettingsResource,
+		NewApplicationKeyResource,
 		NewSetupResource,
 	}
 }
@@ -152,5 +158,12 @@ func (p *octoprintProvider) DataSources(context.Context) []func() datasource.Dat
 		NewGroupsDataSource,
 		NewPermissionsDataSource,
 		NewUserSettingsDataSource,
+		NewApplicationKeysDataSource,
+	}
+}
+
+func (p *octoprintProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewApplicationKeyEphemeralResource,
 	}
 }

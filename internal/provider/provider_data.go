@@ -9,12 +9,14 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/octoprint-terraform/terraform-provider-octoprint/internal/octoprint"
 )
 
-// providerData is what a configured provider hands to its resources and data sources.
+// providerData is what a configured provider hands to its resources, data sources and
+// ephemeral resources.
 type providerData struct {
 	client *octoprint.Client
 	// plan is what this command plans, shared by every resource of the configuration.
@@ -99,12 +101,41 @@ func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRe
 // configured tells whether the provider is configured. It is not while its
 // configuration is unknown at plan time: a data source then cannot be read.
 func (b *dataSourceBase) configured(diags *diag.Diagnostics) bool {
-	if b.client == nil {
+	return haveClient(b.client, diags)
+}
+
+// ephemeralResourceBase is embedded by every ephemeral resource: its type name, and the
+// configured client and plan-time registry.
+type ephemeralResourceBase struct {
+	// name is the type name without the provider's: "application_key".
+	name   string
+	client *octoprint.Client
+	plan   *planRegistry
+}
+
+func (b *ephemeralResourceBase) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + b.name
+}
+
+func (b *ephemeralResourceBase) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	if data := providerDataFrom(req.ProviderData, &resp.Diagnostics); data != nil {
+		b.client, b.plan = data.client, data.plan
+	}
+}
+
+// configured tells whether the provider is configured, as dataSourceBase's does.
+func (b *ephemeralResourceBase) configured(diags *diag.Diagnostics) bool {
+	return haveClient(b.client, diags)
+}
+
+// haveClient tells whether there is a client, and says why not when there is none.
+func haveClient(client *octoprint.Client, diags *diag.Diagnostics) bool {
+	if client == nil {
 		diags.AddError("OctoPrint provider not configured",
 			"The provider's configuration (url, api_key) is not known yet, so OctoPrint cannot be read. "+
 				"Give the provider values known at plan time, or apply the resources they depend on first (-target).")
 	}
-	return b.client != nil
+	return client != nil
 }
 
 // providerDataFrom returns the provider's data, nil while the provider is not

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -36,7 +37,8 @@ func TestAccUser_parallelApply(t *testing.T) {
   groups      = count.index % 2 == 0 ? ["users"] : ["readonly", octoprint_group.many[count.index % 5].key]
   permissions = count.index % 3 == 0 ? ["WEBCAM"] : []
 `)
-	// Five groups that the odd users join, and an API key for every fourth user.
+	// Five groups that the odd users join, an API key for every fourth user, and an
+	// application key for every fourth user of the others.
 	writeFile(t, r.dir+"/access.tf", fmt.Sprintf(`
 resource "octoprint_group" "many" {
   count       = 5
@@ -48,6 +50,12 @@ resource "octoprint_group" "many" {
 resource "octoprint_user_api_key" "many" {
   count = %[2]d
   user  = octoprint_user.many[count.index * 4].name
+}
+
+resource "octoprint_application_key" "many" {
+  count = %[2]d
+  user  = octoprint_user.many[count.index * 4 + 1].name
+  app   = "FDM Monster"
 }
 `, prefix, count/4))
 	// Each user also gets settings: twice the writes, all serialized with the users' own.
@@ -95,17 +103,49 @@ resource "octoprint_user_settings" "many" {
 	}
 	extra := len(found) - (count - lost)
 	keysLost := keysNotHeld(t, r, found, count/4)
+	appKeysLost := appKeysNotHeld(t, srv, r, count/4)
 	groupsLost := 5 - len(serverGroups(t, srv, prefix))
 
 	r.destroy(nil, "-parallelism=20")
-	left := len(serverUsers(t, srv, prefix)) + len(serverGroups(t, srv, prefix))
-	if left != 0 || extra != 0 || keysLost != 0 || groupsLost != 0 {
-		t.Errorf("%d unexpected users after the apply, %d keys and %d groups lost, %d users and groups left after the destroy",
-			extra, keysLost, groupsLost, left)
+	left := len(serverUsers(t, srv, prefix)) + len(serverGroups(t, srv, prefix)) + len(serverAppKeys(t, srv, prefix))
+	if left != 0 || extra != 0 || keysLost != 0 || appKeysLost != 0 || groupsLost != 0 {
+		t.Errorf("%d unexpected users after the apply, %d keys, %d application keys and %d groups lost, %d users, groups and "+
+			"application keys left after the destroy", extra, keysLost, appKeysLost, groupsLost, left)
 	}
 	// Read by .ci/stress.sh.
-	t.Logf("stress: applied=%d lost=%d stale=%d extra=%d left_after_destroy=%d keys_lost=%d groups_lost=%d",
-		count, lost, stale, extra, left, keysLost, groupsLost)
+	t.Logf("stress: applied=%d lost=%d stale=%d extra=%d left_after_destroy=%d keys_lost=%d app_keys_lost=%d groups_lost=%d",
+		count, lost, stale, extra, left, keysLost, appKeysLost, groupsLost)
+}
+
+// appKeysNotHeld counts the application keys in state that do not act as their user on
+// the server, and those missing from state.
+func appKeysNotHeld(t *testing.T, srv *testserver.Server, r *tofuRunner, want int) int {
+	t.Helper()
+	keys := r.stateAttributes()["octoprint_application_key"]
+	lost := want - len(keys)
+	for _, k := range keys {
+		user, _ := k["user"].(string)
+		key, _ := k["api_key"].(string)
+		if me, err := keyOwnerAt(srv.URL, key); err != nil || me.Name != user {
+			lost++
+			t.Errorf("the application key of user %q in state does not act as the user (%v)", user, err)
+		}
+	}
+	return lost
+}
+
+// serverAppKeys returns the application keys of users with the prefix that the server lists.
+func serverAppKeys(t *testing.T, srv *testserver.Server, prefix string) []octoprint.AppKey {
+	t.Helper()
+	client, err := serverClient(srv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := client.ListAppKeys(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return slices.DeleteFunc(keys, func(k octoprint.AppKey) bool { return !strings.HasPrefix(k.User, prefix+"-") })
 }
 
 // serverGroups returns the keys of the groups with the prefix that the server lists.
@@ -199,8 +239,8 @@ func TestAccUser_serverRestartDuringApply(t *testing.T) {
 	const count = 60
 	srv, r, prefix := manyUsersOnOwnServer(t, "tf-acc-restart", count, `  groups      = ["users"]
 `)
-	// Settings for every user and a key for every third: writes of every kind are under
-	// way when the server goes down.
+	// Settings for every user, and an API key and an application key for every third:
+	// writes of every kind are under way when the server goes down.
 	writeFile(t, r.dir+"/more.tf", fmt.Sprintf(`
 resource "octoprint_user_settings" "many" {
   count    = %[1]d
@@ -211,6 +251,12 @@ resource "octoprint_user_settings" "many" {
 resource "octoprint_user_api_key" "many" {
   count = %[1]d / 3
   user  = octoprint_user.many[count.index * 3].name
+}
+
+resource "octoprint_application_key" "many" {
+  count = %[1]d / 3
+  user  = octoprint_user.many[count.index * 3 + 1].name
+  app   = "OctoFarm"
 }
 `, count))
 
@@ -242,6 +288,9 @@ resource "octoprint_user_api_key" "many" {
 	if lost := keysNotHeld(t, r, found, count/3); lost != 0 {
 		t.Errorf("%d API keys lost", lost)
 	}
+	if lost := appKeysNotHeld(t, srv, r, count/3); lost != 0 {
+		t.Errorf("%d application keys lost", lost)
+	}
 	t.Logf("killed with %d of %d users stored; after the restart the apply completed them", killedWith, count)
 	if code := r.plan(nil); code != 0 {
 		t.Errorf("the plan after the apply is not empty (exit code %d)", code)
@@ -249,6 +298,9 @@ resource "octoprint_user_api_key" "many" {
 	r.destroy(nil)
 	if n := usersOn(srv, prefix); n != 0 {
 		t.Errorf("%d users are left after destroy", n)
+	}
+	if keys := serverAppKeys(t, srv, prefix); len(keys) != 0 {
+		t.Errorf("%d application keys are left after destroy", len(keys))
 	}
 }
 

@@ -8,12 +8,10 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -71,17 +69,7 @@ func (r *userAPIKeyResource) Schema(ctx context.Context, _ resource.SchemaReques
 				Validators:          []validator.String{userNameValidator},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
-			"triggers": schema.MapAttribute{
-				MarkdownDescription: "Arbitrary values that rotate the key when any of them changes, e.g. `{ rotation = \"2026-11\" }`. " +
-					"When set, it needs at least one entry. After an import, the first apply adopts the configured triggers without rotating the key.",
-				Optional:    true,
-				ElementType: types.StringType,
-				// An empty map would hide a first change after an import (see replaceUnlessImported).
-				Validators: []validator.Map{mapvalidator.SizeAtLeast(1)},
-				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(replaceUnlessImported,
-					"A change rotates the key, except the first one after an import, which adopts the configuration's triggers.",
-					"A change rotates the key, except the first one after an import, which adopts the configuration's triggers.")},
-			},
+			"triggers": triggersAttribute(),
 			"api_key": schema.StringAttribute{
 				MarkdownDescription: "The key: send it as the `X-Api-Key` header (or `Authorization: Bearer`).",
 				Computed:            true,
@@ -250,16 +238,6 @@ func (r *userAPIKeyResource) currentKey(ctx context.Context, name string) (strin
 	return user.APIKey, nil
 }
 
-// replaceUnlessImported rotates the key when its triggers change, but not when an
-// imported key first gets the configuration's triggers, nor between no triggers and an
-// empty map.
-func replaceUnlessImported(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
-	imported, diags := req.Private.GetKey(ctx, importedKey)
-	resp.Diagnostics.Append(diags...)
-	bothEmpty := len(req.StateValue.Elements()) == 0 && len(req.PlanValue.Elements()) == 0 && !req.PlanValue.IsUnknown()
-	resp.RequiresReplace = imported == nil && !bothEmpty
-}
-
 // Update records new timeouts, or the triggers of an imported key, or generates a key
 // for a user that was gone: every other change replaces the key.
 func (r *userAPIKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -335,7 +313,5 @@ func (r *userAPIKeyResource) ImportState(ctx context.Context, req resource.Impor
 	}
 	userAPIKeyIdentity.importState(ctx, resp, name, true)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("api_key"), current)...)
-	// An empty map, not null: the first plan then always updates the state (taking the
-	// configuration's triggers without a rotation) and clears the import mark.
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("triggers"), types.MapValueMust(types.StringType, nil))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("triggers"), emptyTriggers)...)
 }

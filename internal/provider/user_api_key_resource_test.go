@@ -43,11 +43,18 @@ func statusWith(key, path string) (int, error) {
 	return resp.StatusCode, nil
 }
 
-// checkKeyActsAs demands that the key in state acts as the user with exactly the given
-// permissions: it may list files, and may neither read settings nor list users.
+// checkKeyActsAs demands that the key of octoprint_user_api_key.test in state acts as
+// the user with exactly the given permissions: see checkKeyAtActsAs.
 func checkKeyActsAs(name string, permissions ...string) resource.TestCheckFunc {
+	return checkKeyAtActsAs(apiKeyAddress, name, permissions...)
+}
+
+// checkKeyAtActsAs demands that the key of the resource at address in state acts as the
+// user with exactly the given permissions: it may list files, and may neither read
+// settings nor list users.
+func checkKeyAtActsAs(address, name string, permissions ...string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		key := apiKeyIn(s)
+		key := keyAt(s, address)
 		me, err := keyOwner(key)
 		if err != nil {
 			return err
@@ -79,19 +86,31 @@ func checkKeyDead(key *string) resource.TestCheckFunc {
 }
 
 // checkKeyStill demands that the recorded key still works as the user and, when the
-// state holds a key, that it is the recorded one.
+// state holds a key of octoprint_user_api_key.test, that it is the recorded one.
 func checkKeyStill(key *string, name string) resource.TestCheckFunc {
+	return checkKeyStillAt(apiKeyAddress, key, name)
+}
+
+// checkKeyStillAt is checkKeyStill for the resource at address.
+func checkKeyStillAt(address string, key *string, name string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		if got := apiKeyIn(s); got != "" && got != *key {
-			return fmt.Errorf("the key in state changed")
+		if got := keyAt(s, address); got != "" && got != *key {
+			return fmt.Errorf("the key of %s in state changed", address)
 		}
 		return checkKeyOwner(*key, name, true)(s)
 	}
 }
 
 func recordKey(key *string) resource.TestCheckFunc {
+	return recordKeyAt(apiKeyAddress, key)
+}
+
+// recordKeyAt records the key of the resource at address in state.
+func recordKeyAt(address string, key *string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		*key = apiKeyIn(s)
+		if *key = keyAt(s, address); *key == "" {
+			return fmt.Errorf("no key of %s in state", address)
+		}
 		return nil
 	}
 }

@@ -79,3 +79,40 @@ func groupKeyProblem(key string) string { return keyProblem("group key", key) }
 func isPythonSpace(r rune) bool {
 	return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f)
 }
+
+// appNameValidator refuses application names that OctoPrint cannot keep as given.
+var appNameValidator validator.String = appNameCheck{}
+
+type appNameCheck struct{}
+
+func (appNameCheck) Description(context.Context) string {
+	return "must be non-empty and without white space at either end"
+}
+
+func (v appNameCheck) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (appNameCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if problem := appNameProblem(req.ConfigValue.ValueString()); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid OctoPrint application name", problem)
+	}
+}
+
+// appNameProblem says what is wrong with the name of an application, or "" when nothing
+// is. OctoPrint refuses an empty name; it strips white space at the ends when it stores
+// a key, but not when it looks one up, so that such a key could not be found again.
+// Any other string it takes, "/" included.
+func appNameProblem(app string) string {
+	switch {
+	case app == "":
+		return "The application name must not be empty."
+	case strings.TrimFunc(app, isPythonSpace) != app:
+		return fmt.Sprintf("The application name %q starts or ends with white space: OctoPrint would store the key under the name "+
+			"without it, and could not find the key again by the name given.", app)
+	case len(url.QueryEscape(app)) > maxKeyPathBytes:
+		return fmt.Sprintf("The application name is %d bytes long: OctoPrint could not look its key up (its requests are limited to 64 KiB).", len(app))
+	}
+	return ""
+}

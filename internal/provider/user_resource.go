@@ -354,6 +354,10 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 		return
 	}
 
+	// Keys a former user of this name left behind would be the new user's.
+	if resp.Diagnostics.Append(revokeLeftKeys(ctx, r.client, name, "creating")...); resp.Diagnostics.HasError() {
+		return
+	}
 	user, err := r.client.AddUser(ctx, newUser)
 	if errors.Is(err, octoprint.ErrConflict) {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "OctoPrint user already exists",
@@ -486,12 +490,26 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	err := r.client.DeleteUser(ctx, name)
 	switch {
 	case err == nil, errors.Is(err, octoprint.ErrNotFound):
-		return
+		resp.Diagnostics.Append(revokeLeftKeys(ctx, r.client, name, "deleting")...)
 	case errors.Is(err, octoprint.ErrBadRequest):
 		resp.Diagnostics.AddError("Error deleting OctoPrint user", fmt.Sprintf("%s (%s)", ownUserNotDeleted(name), err))
 	default:
 		resp.Diagnostics.AddError("Error deleting OctoPrint user", fmt.Sprintf("Could not delete user %q: %s", name, err))
 	}
+}
+
+// revokeLeftKeys revokes the application keys of a user that is gone, or about to be:
+// OctoPrint keeps them when it deletes a user, and they would work again for the next
+// user of that name. doing is what the user resource does, for the error.
+func revokeLeftKeys(ctx context.Context, client *octoprint.Client, name, doing string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	revoked, err := client.RevokeUserAppKeys(ctx, name)
+	if err != nil {
+		diags.AddError("Error "+doing+" OctoPrint user", fmt.Sprintf("Could not revoke the application keys left under the name %q: %s", name, err))
+	} else if revoked > 0 {
+		tflog.Info(ctx, "revoked the application keys left under a user's name", map[string]any{"name": name, "revoked": revoked})
+	}
+	return diags
 }
 
 // ImportState takes the user's name, as the import ID or as the identity.

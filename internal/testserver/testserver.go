@@ -47,7 +47,7 @@ const config = `server:
   onlineCheck: {enabled: false}
   pluginBlacklist: {enabled: false}
 plugins:
-  _disabled: [announcements, discovery, softwareupdate, tracking]
+  _disabled: [announcements, discovery, softwareupdate, tracking%s]
 devel:
   enableRateLimiter: false
 `
@@ -56,7 +56,7 @@ devel:
 // (the online questions unanswered, the login rate limit on), less the plugins that go
 // online or have wizards of their own.
 const unclaimedConfig = `plugins:
-  _disabled: [announcements, discovery, softwareupdate, tracking]
+  _disabled: [announcements, discovery, softwareupdate, tracking%s]
 `
 
 // Options tune Start. The zero value starts a throw-away server on a free port.
@@ -73,6 +73,9 @@ type Options struct {
 	// Unclaimed starts a server out of the box: first run, no users, no API key; the
 	// setup wizard (or octoprint_setup) claims it.
 	Unclaimed bool
+	// DisabledPlugins are bundled plugins to disable beside those config disables, such
+	// as "appkeys".
+	DisabledPlugins []string
 }
 
 // Server is a running OctoPrint.
@@ -114,9 +117,13 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		}
 		s.Dir, s.tempDir = dir, true
 	}
-	cfg := config
+	var disabled string
+	for _, p := range opts.DisabledPlugins {
+		disabled += ", " + p
+	}
+	cfg := fmt.Sprintf(config, disabled)
 	if opts.Unclaimed {
-		cfg = unclaimedConfig
+		cfg = fmt.Sprintf(unclaimedConfig, disabled)
 	}
 	if err := os.WriteFile(filepath.Join(s.Dir, "config.yaml"), []byte(cfg), 0o600); err != nil {
 		return nil, err

@@ -1,0 +1,7 @@
+import {
+  to = octoprint_application_key.octofarm
+  identity = {
+    user = "farm-manager"
+    app  = "OctoFarm"
+  }
+}

@@ -1,0 +1,4 @@
+import {
+  to = octoprint_application_key.octofarm
+  id = "farm-manager/OctoFarm"
+}
