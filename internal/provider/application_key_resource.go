@@ -100,6 +100,7 @@ func (r *applicationKeyResource) Schema(ctx context.Context, _ resource.SchemaRe
 // new key against the server: the plugin enabled, the user there or planned, and no
 // key of the pair already.
 func (r *applicationKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.deferChecks(ctx, &resp.Diagnostics)
 	defer func() { resp.Diagnostics.Append(checkServerSupported(ctx, r.client, resp.Plan, req.State)...) }()
 	if req.Plan.Raw.IsNull() {
 		return

@@ -46,7 +46,7 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 		{"url without host", `url = "http://:5000"`, `(?s)Invalid OctoPrint URL.*has no host`},
 		{"url of the API", `url = "http://127.0.0.1:5000/api/"`, `(?s)Invalid OctoPrint URL.*ends in /api.*\(http://127.0.0.1:5000/\)`},
 		{"https to plain http", fmt.Sprintf("url = %q", strings.Replace(testURL(), "http://", "https://", 1)),
-			`(?s)speaks plain HTTP, not HTTPS; start the URL with http://`},
+			`(?s)speaks\s+plain\s+HTTP,\s+not\s+HTTPS;\s+start\s+the\s+URL\s+with\s+http://`},
 		{"api key with a line break", `api_key = "0123456789abcdef\n"`, `(?s)Invalid OctoPrint API key.*white\s+space`},
 		{"header name", `headers = { "X Proxy Auth" = "v" }`, `(?s)Invalid HTTP header.*"X Proxy Auth" is not a valid HTTP header name`},
 		{"header value", `headers = { "X-Proxy-Auth" = "a\nb" }`, `(?s)Invalid HTTP header.*"X-Proxy-Auth" holds a line break`},
