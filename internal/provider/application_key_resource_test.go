@@ -276,7 +276,7 @@ resource "octoprint_application_key" "test" {
 					}
 				},
 				Config:      config,
-				ExpectError: regexp.MustCompile(`(?s)OctoPrint user not found.*` + regexp.QuoteMeta(name)),
+				ExpectError: regexp.MustCompile(`(?s)OctoPrint\s+user\s+not\s+found.*` + regexp.QuoteMeta(name)),
 			},
 			{
 				Config: `locals {}`,
@@ -305,13 +305,13 @@ func TestAccApplicationKey_invalidInput(t *testing.T) {
 	cases := []struct {
 		name, config, err string
 	}{
-		{"empty app", keyConfig("test", user, "", ""), `(?s)Invalid OctoPrint application name.*must\s+not\s+be\s+empty`},
-		{"app with white space", keyConfig("test", user, "Cura ", ""), `(?s)Invalid OctoPrint application name.*white\s+space`},
-		{"no such user", keyConfig("test", missing, "Cura", ""), `(?s)OctoPrint user not found.*"` + missing + `"`},
-		{"bad user name", keyConfig("test", " "+user, "Cura", ""), `(?s)Invalid OctoPrint user name`},
+		{"empty app", keyConfig("test", user, "", ""), `(?s)Invalid\s+OctoPrint\s+application\s+name.*must\s+not\s+be\s+empty`},
+		{"app with white space", keyConfig("test", user, "Cura ", ""), `(?s)Invalid\s+OctoPrint\s+application\s+name.*white\s+space`},
+		{"no such user", keyConfig("test", missing, "Cura", ""), `(?s)OctoPrint\s+user\s+not\s+found.*"` + missing + `"`},
+		{"bad user name", keyConfig("test", " "+user, "Cura", ""), `(?s)Invalid\s+OctoPrint\s+user\s+name`},
 		{"empty triggers", keyConfig("test", user, "Cura", "triggers = {}"), `(?s)triggers\s+map\s+must\s+contain\s+at\s+least\s+1`},
-		{"key made outside", keyConfig("test", user, "octofarm", ""), `(?s)OctoPrint application key already exists.*"OctoFarm".*Import\s+it`},
-		{"managed twice", keyConfig("test", user, "Cura", "") + keyConfig("other", user, "CURA", ""), `(?s)OctoPrint application key managed twice`},
+		{"key made outside", keyConfig("test", user, "octofarm", ""), `(?s)OctoPrint\s+application\s+key\s+already\s+exists.*"OctoFarm".*Import\s+it`},
+		{"managed twice", keyConfig("test", user, "Cura", "") + keyConfig("other", user, "CURA", ""), `(?s)OctoPrint\s+application\s+key\s+managed\s+twice`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -357,10 +357,10 @@ resource "octoprint_application_key" "test" {
 `, provider, id, user, app)
 	}
 	cases := []struct{ name, config, err string }{
-		{"no slash", importConfig("", user, user, "Cura"), `(?s)Invalid import ID.*USER/APP`},
-		{"no key", importConfig("", user+"/Cura", user, "Cura"), `(?s)No OctoPrint application key to import.*"Cura"`},
+		{"no slash", importConfig("", user, user, "Cura"), `(?s)Invalid\s+import\s+ID.*USER/APP`},
+		{"no key", importConfig("", user+"/Cura", user, "Cura"), `(?s)No\s+OctoPrint\s+application\s+key\s+to\s+import.*"Cura"`},
 		{"provider's own key", importConfig(fmt.Sprintf("provider \"octoprint\" {\n  api_key = %q\n}\n", adminKey),
-			me.Name+"/terraform-"+user, me.Name, "terraform-"+user), `(?s)Application key of the provider itself`},
+			me.Name+"/terraform-"+user, me.Name, "terraform-"+user), `(?s)Application\s+key\s+of\s+the\s+provider\s+itself`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

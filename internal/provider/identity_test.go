@@ -135,11 +135,11 @@ func TestAccIdentity_invalidImport(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      userConfig("tf-acc-x", "") + importByIdentity(userAddress, "name", " spaced "),
-				ExpectError: regexp.MustCompile(`(?s)Invalid import identity.*white\s+space`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid\s+import\s+identity.*white\s+space`),
 			},
 			{
 				Config:      groupConfig("tf-acc-x", "X", `  permissions = []`) + importByIdentity(groupAddress, "key", "a/b"),
-				ExpectError: regexp.MustCompile(`(?s)Invalid import identity.*contains\s+"/"`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid\s+import\s+identity.*contains\s+"/"`),
 			},
 			{
 				Config: fmt.Sprintf(`
@@ -147,7 +147,7 @@ resource "octoprint_user_api_key" "test" {
   user = %q
 }
 `, me.Name) + importByIdentity(apiKeyAddress, "user", me.Name),
-				ExpectError: regexp.MustCompile(`(?s)API key of the provider itself.*Managing\s+it\s+would\s+let\s+a\s+rotation`),
+				ExpectError: regexp.MustCompile(`(?s)API\s+key\s+of\s+the\s+provider\s+itself.*Managing\s+it\s+would\s+let\s+a\s+rotation`),
 			},
 			{
 				Config: `
@@ -161,7 +161,7 @@ import {
   identity = { user = "tf-acc-x", app = " Cura" }
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Invalid import identity.*white\s+space`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid\s+import\s+identity.*white\s+space`),
 			},
 		},
 	})

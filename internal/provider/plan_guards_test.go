@@ -42,8 +42,8 @@ resource "octoprint_group" %q {
 	cases := []struct {
 		name, config, err string
 	}{
-		{"users", user("a") + user("b"), `(?s)OctoPrint user managed twice.*manages\s+user\s+"` + name + `"\s+too`},
-		{"groups", group("a") + group("b"), `(?s)OctoPrint group managed twice.*manages\s+group\s+"` + name + `"\s+too`},
+		{"users", user("a") + user("b"), `(?s)OctoPrint\s+user\s+managed\s+twice.*manages\s+user\s+"` + name + `"\s+too`},
+		{"groups", group("a") + group("b"), `(?s)OctoPrint\s+group\s+managed\s+twice.*manages\s+group\s+"` + name + `"\s+too`},
 		{"API keys", user("a") + `
 resource "octoprint_user_api_key" "one" {
   user = octoprint_user.a.name
@@ -51,7 +51,7 @@ resource "octoprint_user_api_key" "one" {
 resource "octoprint_user_api_key" "two" {
   user = octoprint_user.a.name
 }
-`, `(?s)OctoPrint API key managed twice.*A\s+user\s+has\s+one\s+API\s+key`},
+`, `(?s)OctoPrint\s+API\s+key\s+managed\s+twice.*A\s+user\s+has\s+one\s+API\s+key`},
 		{"settings keys", user("a") + `
 resource "octoprint_user_settings" "one" {
   user     = octoprint_user.a.name
@@ -61,7 +61,7 @@ resource "octoprint_user_settings" "two" {
   user     = octoprint_user.a.name
   settings = jsonencode({ interface = { language = "fr" }, b = 2 })
 }
-`, `(?s)OctoPrint user settings managed twice.*settings\s+key\s+"interface"\s+of\s+user`},
+`, `(?s)OctoPrint\s+user\s+settings\s+managed\s+twice.*settings\s+key\s+"interface"\s+of\s+user`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -120,7 +120,7 @@ resource "octoprint_group" "parent" {
 			{Config: config(true, literal)},
 			{
 				Config:      config(false, literal),
-				ExpectError: regexp.MustCompile(`(?s)OctoPrint group destroyed while still named.*"` + key + `"`),
+				ExpectError: regexp.MustCompile(`(?s)OctoPrint\s+group\s+destroyed\s+while\s+still\s+named.*"` + key + `"`),
 			},
 			{
 				// Nothing was lost on the server.
@@ -172,7 +172,7 @@ resource "octoprint_group" "c" {
 `, a, subA, b, subB, c, subC)
 	}
 	list := func(keys ...string) string { return hclList(keys) }
-	cycleError := regexp.MustCompile(`(?s)Cycle of OctoPrint subgroups.*→`)
+	cycleError := regexp.MustCompile(`(?s)Cycle\s+of\s+OctoPrint\s+subgroups.*→`)
 	serverHasNoCycle := func(*terraform.State) error {
 		all, err := testClient(t).ListGroups(context.Background())
 		if err != nil {
@@ -189,7 +189,7 @@ resource "octoprint_group" "c" {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: groups("[]", "[]", "[]")},
-			{Config: groups(list(a), "[]", "[]"), ExpectError: regexp.MustCompile(`(?s)cannot contain itself`)},
+			{Config: groups(list(a), "[]", "[]"), ExpectError: regexp.MustCompile(`(?s)cannot\s+contain\s+itself`)},
 			// Three groups, each naming the next by a literal key, in one plan.
 			{Config: groups(list(b), list(c), list(a)), ExpectError: cycleError},
 			{Config: groups(list(b), list(c), "[]"), Check: serverHasNoCycle},
@@ -234,7 +234,7 @@ resource "octoprint_user" "admin" {
 }
 `, me.Name, attributes)
 	}
-	lockout := regexp.MustCompile(`(?s)The provider would lock itself out.*` + regexp.QuoteMeta(fmt.Sprintf("%q", me.Name)))
+	lockout := regexp.MustCompile(`(?s)The\s+provider\s+would\s+lock\s+itself\s+out.*` + regexp.QuoteMeta(fmt.Sprintf("%q", me.Name)))
 	stillAdmin := func(*terraform.State) error {
 		u, err := testClient(t).GetUser(context.Background(), me.Name)
 		if err != nil {
@@ -257,7 +257,7 @@ resource "octoprint_user" "admin" {
 			{Config: admin(`groups = ["admins", "users"]`), Check: stillAdmin},
 			{
 				Config:      `# the admin is no longer declared`,
-				ExpectError: regexp.MustCompile(`(?s)OctoPrint user cannot be deleted.*refuses\s+to\s+delete\s+the\s+user\s+whose\s+API\s+key`),
+				ExpectError: regexp.MustCompile(`(?s)OctoPrint\s+user\s+cannot\s+be\s+deleted.*refuses\s+to\s+delete\s+the\s+user\s+whose\s+API\s+key`),
 			},
 			{
 				Config: `
@@ -309,7 +309,7 @@ resource "octoprint_group" "superops" {
 }
 `, key, prefix, permissions)
 	}
-	lockout := regexp.MustCompile(`(?s)The provider would lock itself out.*` + regexp.QuoteMeta(fmt.Sprintf("%q", prefix)))
+	lockout := regexp.MustCompile(`(?s)The\s+provider\s+would\s+lock\s+itself\s+out.*` + regexp.QuoteMeta(fmt.Sprintf("%q", prefix)))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -360,9 +360,9 @@ resource "octoprint_user_settings" "test" {
 	}
 	sized := func(bytes int) string { return `{"k":"` + strings.Repeat("x", bytes-8) + `"}` }
 	for _, tc := range []struct{ name, json, err string }{
-		{"lone surrogate", `{"note": "x\ud800y"}`, `(?s)Invalid Unicode in OctoPrint user settings.*\\ud800`},
-		{"nested too deeply", nested(maxSettingsDepth + 1), `(?s)OctoPrint user settings nested too deeply.*101\s+levels.*accepts\s+100`},
-		{"too large", sized(octoprint.MaxRequestBytes + 1), `(?s)OctoPrint user settings too large.*102401\s+bytes`},
+		{"lone surrogate", `{"note": "x\ud800y"}`, `(?s)Invalid\s+Unicode\s+in\s+OctoPrint\s+user\s+settings.*\\ud800`},
+		{"nested too deeply", nested(maxSettingsDepth + 1), `(?s)OctoPrint\s+user\s+settings\s+nested\s+too\s+deeply.*101\s+levels.*accepts\s+100`},
+		{"too large", sized(octoprint.MaxRequestBytes + 1), `(?s)OctoPrint\s+user\s+settings\s+too\s+large.*102401\s+bytes`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resource.Test(t, resource.TestCase{
@@ -411,7 +411,7 @@ resource "octoprint_group" "test" {
   permissions = []
 }
 `,
-			ExpectError: regexp.MustCompile(`(?s)Invalid escape sequence.*Cannot encode character U\+d800 in UTF-8`),
+			ExpectError: regexp.MustCompile(`(?s)Invalid\s+escape\s+sequence.*Cannot\s+encode\s+character\s+U\+d800\s+in\s+UTF-8`),
 		}, {
 			Config: "# nothing was created",
 		}},
@@ -443,7 +443,7 @@ resource "octoprint_user_api_key" "test" {
 			{
 				// The plan warns; applying fails on the missing user, at apply, as it must.
 				Config:      config,
-				ExpectError: regexp.MustCompile(`(?s)no user`),
+				ExpectError: regexp.MustCompile(`(?s)no\s+user`),
 			},
 			{Config: config, Destroy: true},
 		},

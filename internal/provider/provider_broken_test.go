@@ -84,7 +84,7 @@ output "admin_listed" { value = contains([for u in data.octoprint_users.all.user
 		Steps: []resource.TestStep{
 			{
 				Config:      provider(""),
-				ExpectError: regexp.MustCompile(`(?s)certificate signed by unknown\s+authority`),
+				ExpectError: regexp.MustCompile(`(?s)certificate\s+signed\s+by\s+unknown\s+authority`),
 			},
 			{
 				Config:            provider(fmt.Sprintf("ca_certificate = %q", ca)),
@@ -118,7 +118,7 @@ func TestAccProvider_unsupportedVersion(t *testing.T) {
 				Steps: []resource.TestStep{{
 					Config: fmt.Sprintf("provider \"octoprint\" {\n  url = %q\n}\n", proxy.URL) +
 						userConfig(acctest.RandomWithPrefix("tf-acc-version"), `password = "secret"`),
-					ExpectError: regexp.MustCompile(`(?s)Unsupported OctoPrint server.*runs\s+OctoPrint\s+` + regexp.QuoteMeta(version) +
+					ExpectError: regexp.MustCompile(`(?s)Unsupported\s+OctoPrint\s+server.*runs\s+OctoPrint\s+` + regexp.QuoteMeta(version) +
 						`;\s+this\s+provider\s+supports\s+OctoPrint\s+1\.9\s+to\s+2\.x`),
 				}},
 			})

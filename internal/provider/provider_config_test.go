@@ -31,29 +31,29 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 	cases := []struct {
 		name, provider, err string
 	}{
-		{"empty url", `url = ""`, `(?s)Missing OctoPrint URL.*OCTOPRINT_URL`},
-		{"url without scheme", `url = "octopi.local"`, `(?s)Invalid OctoPrint URL.*http://`},
-		{"url with query", `url = "http://octopi.local/?x=1"`, `(?s)Invalid OctoPrint URL.*query`},
-		{"empty api key", `api_key = ""`, `(?s)Missing OctoPrint API key.*OCTOPRINT_API_KEY`},
+		{"empty url", `url = ""`, `(?s)Missing\s+OctoPrint\s+URL.*OCTOPRINT_URL`},
+		{"url without scheme", `url = "octopi.local"`, `(?s)Invalid\s+OctoPrint\s+URL.*http://`},
+		{"url with query", `url = "http://octopi.local/?x=1"`, `(?s)Invalid\s+OctoPrint\s+URL.*query`},
+		{"empty api key", `api_key = ""`, `(?s)Missing\s+OctoPrint\s+API\s+key.*OCTOPRINT_API_KEY`},
 		{"bad timeout", `request_timeout = "soon"`, `(?s)request_timeout`},
-		{"negative timeout", `request_timeout = "-1s"`, `(?s)Invalid request timeout.*positive`},
-		{"garbage CA", `ca_certificate = "not a certificate"`, `(?s)ca_certificate.*no PEM-encoded certificate`},
-		{"unknown key", `api_key = "not-a-key"`, `(?s)403.*does not recognize the API key`},
+		{"negative timeout", `request_timeout = "-1s"`, `(?s)Invalid\s+request\s+timeout.*positive`},
+		{"garbage CA", `ca_certificate = "not a certificate"`, `(?s)ca_certificate.*no\s+PEM-encoded\s+certificate`},
+		{"unknown key", `api_key = "not-a-key"`, `(?s)403.*does\s+not\s+recognize\s+the\s+API\s+key`},
 		{"key without admin rights", fmt.Sprintf(`api_key = %q`, operatorKey),
 			fmt.Sprintf(`(?s)403.*%s.*lacks\s+admin\s+rights.*admins\s+group`, regexp.QuoteMeta(operator))},
-		{"unreachable server", "url = \"http://127.0.0.1:9\"\nmax_retries = 1", `(?s)Error reading OctoPrint users.*2 tries.*connection refused`},
-		{"negative retries", `max_retries = -1`, `(?s)max_retries.*between 0 and 100`},
-		{"url without host", `url = "http://:5000"`, `(?s)Invalid OctoPrint URL.*has no host`},
-		{"url of the API", `url = "http://127.0.0.1:5000/api/"`, `(?s)Invalid OctoPrint URL.*ends in /api.*\(http://127.0.0.1:5000/\)`},
+		{"unreachable server", "url = \"http://127.0.0.1:9\"\nmax_retries = 1", `(?s)Error\s+reading\s+OctoPrint\s+users.*2\s+tries.*connection\s+refused`},
+		{"negative retries", `max_retries = -1`, `(?s)max_retries.*between\s+0\s+and\s+100`},
+		{"url without host", `url = "http://:5000"`, `(?s)Invalid\s+OctoPrint\s+URL.*has\s+no\s+host`},
+		{"url of the API", `url = "http://127.0.0.1:5000/api/"`, `(?s)Invalid\s+OctoPrint\s+URL.*ends\s+in\s+/api.*\(http://127.0.0.1:5000/\)`},
 		{"https to plain http", fmt.Sprintf("url = %q", strings.Replace(testURL(), "http://", "https://", 1)),
 			`(?s)speaks\s+plain\s+HTTP,\s+not\s+HTTPS;\s+start\s+the\s+URL\s+with\s+http://`},
-		{"api key with a line break", `api_key = "0123456789abcdef\n"`, `(?s)Invalid OctoPrint API key.*white\s+space`},
-		{"header name", `headers = { "X Proxy Auth" = "v" }`, `(?s)Invalid HTTP header.*"X Proxy Auth" is not a valid HTTP header name`},
-		{"header value", `headers = { "X-Proxy-Auth" = "a\nb" }`, `(?s)Invalid HTTP header.*"X-Proxy-Auth" holds a line break`},
-		{"api key and username", "api_key = \"k\"\nusername = \"admin\"\npassword = \"x\"", `(?s)Conflicting OctoPrint credentials.*either\s+an\s+admin's\s+API\s+key,\s+or\s+the\s+username\s+and\s+password`},
-		{"username without password", `username = "admin"`, `(?s)Missing OctoPrint password.*logs in as user "admin".*OCTOPRINT_PASSWORD`},
-		{"password without username", `password = "x"`, `(?s)Missing OctoPrint username.*OCTOPRINT_USERNAME`},
-		{"username with white space", "username = \" admin\"\npassword = \"x\"", `(?s)Invalid OctoPrint username.*white\s+space`},
+		{"api key with a line break", `api_key = "0123456789abcdef\n"`, `(?s)Invalid\s+OctoPrint\s+API\s+key.*white\s+space`},
+		{"header name", `headers = { "X Proxy Auth" = "v" }`, `(?s)Invalid\s+HTTP\s+header.*"X\s+Proxy\s+Auth"\s+is\s+not\s+a\s+valid\s+HTTP\s+header\s+name`},
+		{"header value", `headers = { "X-Proxy-Auth" = "a\nb" }`, `(?s)Invalid\s+HTTP\s+header.*"X-Proxy-Auth"\s+holds\s+a\s+line\s+break`},
+		{"api key and username", "api_key = \"k\"\nusername = \"admin\"\npassword = \"x\"", `(?s)Conflicting\s+OctoPrint\s+credentials.*either\s+an\s+admin's\s+API\s+key,\s+or\s+the\s+username\s+and\s+password`},
+		{"username without password", `username = "admin"`, `(?s)Missing\s+OctoPrint\s+password.*logs\s+in\s+as\s+user\s+"admin".*OCTOPRINT_PASSWORD`},
+		{"password without username", `password = "x"`, `(?s)Missing\s+OctoPrint\s+username.*OCTOPRINT_USERNAME`},
+		{"username with white space", "username = \" admin\"\npassword = \"x\"", `(?s)Invalid\s+OctoPrint\s+username.*white\s+space`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -76,7 +76,7 @@ func TestAccProvider_invalidEnvironment(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      readUsersWith(""),
-			ExpectError: regexp.MustCompile(`(?s)Invalid OctoPrint API key.*white\s+space.*comes\s+from\s+the\s+OCTOPRINT_API_KEY\s+environment\s+variable`),
+			ExpectError: regexp.MustCompile(`(?s)Invalid\s+OctoPrint\s+API\s+key.*white\s+space.*comes\s+from\s+the\s+OCTOPRINT_API_KEY\s+environment\s+variable`),
 		}},
 	})
 }
@@ -90,7 +90,7 @@ func TestAccProvider_credentialsFromEnvironment(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      readUsersWith(""),
-			ExpectError: regexp.MustCompile(`(?s)Conflicting OctoPrint credentials.*OCTOPRINT_API_KEY and OCTOPRINT_USERNAME`),
+			ExpectError: regexp.MustCompile(`(?s)Conflicting\s+OctoPrint\s+credentials.*OCTOPRINT_API_KEY\s+and\s+OCTOPRINT_USERNAME`),
 		}},
 	})
 	if testServer == nil {
@@ -199,7 +199,7 @@ data "octoprint_users" "all" {
 			{
 				// A data source to read while the provider cannot be: a clear error.
 				Config:      config(testURL(), dataSource),
-				ExpectError: regexp.MustCompile(`(?s)OctoPrint provider not configured.*not\s+known\s+yet`),
+				ExpectError: regexp.MustCompile(`(?s)OctoPrint\s+provider\s+not\s+configured.*not\s+known\s+yet`),
 			},
 		},
 	})

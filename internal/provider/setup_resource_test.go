@@ -157,7 +157,7 @@ resource "octoprint_user_settings" "ghost" {
 		t.Fatalf("plan exited %d, want 2 (changes; the checks wait for the admin):\n%s", code, r.output)
 	}
 	code := r.tofu(nil, "apply", "-auto-approve", "-input=false", "-no-color")
-	if want := `(?s)OctoPrint user not found.*"ghost".*no\s+user\s+of\s+that\s+name\s+is\s+planned`; code != 1 || !regexp.MustCompile(want).MatchString(r.output) {
+	if want := `(?s)OctoPrint\s+user\s+not\s+found.*"ghost".*no\s+user\s+of\s+that\s+name\s+is\s+planned`; code != 1 || !regexp.MustCompile(want).MatchString(r.output) {
 		t.Errorf("apply exited %d, want 1 with an error matching %s:\n%s", code, want, r.output)
 	}
 	// The server was claimed before the check refused the settings.
@@ -191,7 +191,7 @@ resource "octoprint_setup" "printer" {
   admin_password_wo = "admin-secret-pw"
 }
 `, admin),
-			`(?s)Provider password differs from the admin's.*another\s+password`,
+			`(?s)Provider\s+password\s+differs\s+from\s+the\s+admin's.*another\s+password`,
 		},
 		{
 			"resources not depending on octoprint_setup",
@@ -202,7 +202,7 @@ resource "octoprint_group" "operators" {
   permissions = ["PRINT"]
 }
 `,
-			`(?s)OctoPrint login failed.*refused the login of user "farm-admin".*has\s+no\s+users\s+yet.*depends_on`,
+			`(?s)OctoPrint\s+login\s+failed.*refused\s+the\s+login\s+of\s+user\s+"farm-admin".*has\s+no\s+users\s+yet.*depends_on`,
 		},
 		{
 			"the admin also an octoprint_user",
@@ -218,7 +218,7 @@ resource "octoprint_user" "admin" {
   groups      = ["admins"]
 }
 `, admin),
-			`(?s)OctoPrint user created by octoprint_setup.*import`,
+			`(?s)OctoPrint\s+user\s+created\s+by\s+octoprint_setup.*import`,
 		},
 		{
 			"two octoprint_setup",
@@ -229,7 +229,7 @@ resource "octoprint_setup" "printer" {
   admin_password_wo = "admin-secret-pw"
 }
 `, admin),
-			`(?s)OctoPrint server claimed twice`,
+			`(?s)OctoPrint\s+server\s+claimed\s+twice`,
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -295,7 +295,7 @@ func TestAccSetup_adopt(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      setupConfig("wrong-password", ""),
-				ExpectError: regexp.MustCompile(`(?s)OctoPrint server already set up.*user "admin" cannot log in.*Nothing was changed`),
+				ExpectError: regexp.MustCompile(`(?s)OctoPrint\s+server\s+already\s+set\s+up.*user\s+"admin"\s+cannot\s+log\s+in.*Nothing\s+was\s+changed`),
 			},
 			{
 				Config: setupConfig(password, ""),
@@ -323,7 +323,7 @@ func TestAccSetup_adopt(t *testing.T) {
 			},
 			{
 				Config:      setupConfig("wrong-password", "  admin_password_wo_version = 2"),
-				ExpectError: regexp.MustCompile(`(?s)OctoPrint admin cannot log in.*user "admin" cannot log in`),
+				ExpectError: regexp.MustCompile(`(?s)OctoPrint\s+admin\s+cannot\s+log\s+in.*user\s+"admin"\s+cannot\s+log\s+in`),
 			},
 			{
 				Config:            setupConfig(password, "  admin_password_wo_version = 2"),
@@ -377,7 +377,7 @@ func TestAccProvider_wrongPassword(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      loginProvider("admin", "wrong-password") + userConfig(name, `  password = "secret"`),
-			ExpectError: regexp.MustCompile(`(?s)OctoPrint login failed.*refused the login of user "admin".*password\s+is\s+wrong.*username.*password`),
+			ExpectError: regexp.MustCompile(`(?s)OctoPrint\s+login\s+failed.*refused\s+the\s+login\s+of\s+user\s+"admin".*password\s+is\s+wrong.*username.*password`),
 		}},
 	})
 	if err := checkUserGone(t, name); err != nil {

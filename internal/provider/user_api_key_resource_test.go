@@ -263,9 +263,9 @@ func TestAccUserAPIKey_invalidInput(t *testing.T) {
 	cases := []struct {
 		name, user, extra, err string
 	}{
-		{"provider's own key", admin, "", `(?s)API key of the provider itself.*"` + admin + `"`},
-		{"no such user", missing, "", `(?s)OctoPrint user not found.*"` + missing + `"`},
-		{"bad name", " " + missing, "", `(?s)Invalid OctoPrint user name`},
+		{"provider's own key", admin, "", `(?s)API\s+key\s+of\s+the\s+provider\s+itself.*"` + admin + `"`},
+		{"no such user", missing, "", `(?s)OctoPrint\s+user\s+not\s+found.*"` + missing + `"`},
+		{"bad name", " " + missing, "", `(?s)Invalid\s+OctoPrint\s+user\s+name`},
 		{"empty triggers", admin, "triggers = {}", `(?s)triggers\s+map\s+must\s+contain\s+at\s+least\s+1`},
 	}
 	for _, tc := range cases {
@@ -299,7 +299,7 @@ resource "octoprint_user_api_key" "test" {
 				ResourceName:  apiKeyAddress,
 				ImportState:   true,
 				ImportStateId: name,
-				ExpectError:   regexp.MustCompile(`(?s)No OctoPrint API key to import.*has\s+no\s+API\s+key`),
+				ExpectError:   regexp.MustCompile(`(?s)No\s+OctoPrint\s+API\s+key\s+to\s+import.*has\s+no\s+API\s+key`),
 			},
 		},
 	})
@@ -367,7 +367,7 @@ resource "octoprint_user_api_key" "test" {
   user = %[1]q
 }
 `, me.Name),
-			ExpectError: regexp.MustCompile(`(?s)API key of the provider itself.*Managing\s+it\s+would\s+let\s+a\s+rotation`),
+			ExpectError: regexp.MustCompile(`(?s)API\s+key\s+of\s+the\s+provider\s+itself.*Managing\s+it\s+would\s+let\s+a\s+rotation`),
 		}},
 	})
 }

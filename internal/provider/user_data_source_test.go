@@ -37,7 +37,7 @@ func TestAccUserDataSource(t *testing.T) {
 			},
 			{
 				Config:      `data "octoprint_user" "test" { name = "no such user, surely" }`,
-				ExpectError: regexp.MustCompile(`(?s)OctoPrint user not found.*no user named`),
+				ExpectError: regexp.MustCompile(`(?s)OctoPrint\s+user\s+not\s+found.*no\s+user\s+named`),
 			},
 		},
 	})

@@ -132,7 +132,7 @@ func TestAccUser_importOwnUserWriteOnlyPassword(t *testing.T) {
 			{Config: ownUserConfig(me, "1"), ConfigPlanChecks: expectAction("octoprint_user.admin", plancheck.ResourceActionUpdate)},
 			{
 				Config:      ownUserConfig(me, "2"),
-				ExpectError: regexp.MustCompile(`(?s)Could not change the password.*asks\s+for\s+its\s+current\s+password`),
+				ExpectError: regexp.MustCompile(`(?s)Could\s+not\s+change\s+the\s+password.*asks\s+for\s+its\s+current\s+password`),
 			},
 		}
 	})
@@ -144,7 +144,7 @@ func TestAccUser_deleteOwnUser(t *testing.T) {
 	testOwnUser(t, func(string) []resource.TestStep {
 		return []resource.TestStep{{
 			Config:      `# the admin is no longer declared`,
-			ExpectError: regexp.MustCompile(`(?s)Could not delete user.*refuses\s+to\s+delete\s+the\s+user\s+whose\s+API\s+key`),
+			ExpectError: regexp.MustCompile(`(?s)Could\s+not\s+delete\s+user.*refuses\s+to\s+delete\s+the\s+user\s+whose\s+API\s+key`),
 		}}
 	})
 }

@@ -312,23 +312,23 @@ func TestAccUser_invalidInput(t *testing.T) {
 	cases := []struct {
 		name, config, err string
 	}{
-		{"unknown group", userConfig(name, "password = \"x\"\ngroups = [\"users\", \"no-such-group\"]"), `(?s)Unknown OctoPrint group.*"no-such-group"`},
-		{"group in the wrong case", userConfig(name, "password = \"x\"\ngroups = [\"Users\"]"), `(?s)Unknown OctoPrint group.*"Users".*Did\s+you\s+mean\s+"users"\?`},
-		{"guests group", userConfig(name, "password = \"x\"\ngroups = [\"guests\"]"), `(?s)OctoPrint group cannot be assigned.*"guests"`},
-		{"unknown permission", userConfig(name, "password = \"x\"\npermissions = [\"print\"]"), `(?s)Unknown OctoPrint permission.*"print"`},
-		{"no password", userConfig(name, ""), `(?s)Missing password.*password_wo`},
-		{"empty password", userConfig(name, `password = ""`), `(?s)Attribute password UTF-8 character count must be between 1 and 4096`},
+		{"unknown group", userConfig(name, "password = \"x\"\ngroups = [\"users\", \"no-such-group\"]"), `(?s)Unknown\s+OctoPrint\s+group.*"no-such-group"`},
+		{"group in the wrong case", userConfig(name, "password = \"x\"\ngroups = [\"Users\"]"), `(?s)Unknown\s+OctoPrint\s+group.*"Users".*Did\s+you\s+mean\s+"users"\?`},
+		{"guests group", userConfig(name, "password = \"x\"\ngroups = [\"guests\"]"), `(?s)OctoPrint\s+group\s+cannot\s+be\s+assigned.*"guests"`},
+		{"unknown permission", userConfig(name, "password = \"x\"\npermissions = [\"print\"]"), `(?s)Unknown\s+OctoPrint\s+permission.*"print"`},
+		{"no password", userConfig(name, ""), `(?s)Missing\s+password.*password_wo`},
+		{"empty password", userConfig(name, `password = ""`), `(?s)Attribute\s+password\s+UTF-8\s+character\s+count\s+must\s+be\s+between\s+1\s+and\s+4096`},
 		{"password too long for OctoPrint", userConfig(name, `password_wo = "${join("", [for i in range(820) : "12345"])}"`),
-			`(?s)Attribute password_wo UTF-8 character count must be between 1 and 4096`},
+			`(?s)Attribute\s+password_wo\s+UTF-8\s+character\s+count\s+must\s+be\s+between\s+1\s+and\s+4096`},
 		{"name OctoPrint strips", fmt.Sprintf("resource \"octoprint_user\" \"test\" {\n  name     = \"%s\\u001f\"\n  password = \"x\"\n}\n", name),
-			`(?s)Invalid OctoPrint user name.*white\s+space`},
-		{"group key with a slash", userConfig(name, "password = \"x\"\ngroups = [\"a/b\"]"), `(?s)Invalid OctoPrint group key.*"/"`},
-		{"both passwords", userConfig(name, "password = \"x\"\npassword_wo = \"y\""), `(?s)Invalid Attribute Combination`},
+			`(?s)Invalid\s+OctoPrint\s+user\s+name.*white\s+space`},
+		{"group key with a slash", userConfig(name, "password = \"x\"\ngroups = [\"a/b\"]"), `(?s)Invalid\s+OctoPrint\s+group\s+key.*"/"`},
+		{"both passwords", userConfig(name, "password = \"x\"\npassword_wo = \"y\""), `(?s)Invalid\s+Attribute\s+Combination`},
 		{"version without password_wo", userConfig(name, "password = \"x\"\npassword_wo_version = 1"), `(?s)password_wo_version.*password_wo`},
-		{"leading space", userConfig(" "+name, `password = "x"`), `(?s)Invalid OctoPrint user name.*white\s+space`},
-		{"slash", userConfig("a/"+name, `password = "x"`), `(?s)Invalid OctoPrint user name.*"/"`},
-		{"empty name", userConfig("", `password = "x"`), `(?s)Invalid OctoPrint user name.*must not be empty`},
-		{"unparsable timeout", userConfig(name, "password = \"x\"\ntimeouts {\n  create = \"soon\"\n}"), `(?s)Invalid Attribute Value Time Duration.*"soon"`},
+		{"leading space", userConfig(" "+name, `password = "x"`), `(?s)Invalid\s+OctoPrint\s+user\s+name.*white\s+space`},
+		{"slash", userConfig("a/"+name, `password = "x"`), `(?s)Invalid\s+OctoPrint\s+user\s+name.*"/"`},
+		{"empty name", userConfig("", `password = "x"`), `(?s)Invalid\s+OctoPrint\s+user\s+name.*must\s+not\s+be\s+empty`},
+		{"unparsable timeout", userConfig(name, "password = \"x\"\ntimeouts {\n  create = \"soon\"\n}"), `(?s)Invalid\s+Attribute\s+Value\s+Time\s+Duration.*"soon"`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -353,7 +353,7 @@ func TestAccUser_duplicateName(t *testing.T) {
 		Steps: []resource.TestStep{{
 			PreConfig:   func() { addUserOutside(t, octoprint.NewUser{Name: name, Password: "x", Active: true}) },
 			Config:      userConfig(name, `password = "secret"`),
-			ExpectError: regexp.MustCompile(`(?s)already exists.*import`),
+			ExpectError: regexp.MustCompile(`(?s)already\s+exists.*import`),
 		}},
 	})
 }
@@ -383,7 +383,7 @@ func TestAccUser_timeouts(t *testing.T) {
 `, active, timeout)))
 	}
 	timedOut := func(op string) *regexp.Regexp {
-		return regexp.MustCompile(`(?s)Error ` + op + ` OctoPrint user.*waiting.*deadline\s+exceeded`)
+		return regexp.MustCompile(`(?s)Error\s+` + op + ` OctoPrint user.*waiting.*deadline\s+exceeded`)
 	}
 	// gaveUp lets the slow write go and demands that the operation gave up after its
 	// timeout, well before the slow write ended, without sending its own write.
@@ -554,7 +554,7 @@ func TestAccUser_withoutPasswordLogin(t *testing.T) {
 					},
 				),
 			},
-			{Config: userConfig(name, "has_password = false\npassword = \"x\""), ExpectError: regexp.MustCompile(`(?s)Password for a user without a password login`)},
+			{Config: userConfig(name, "has_password = false\npassword = \"x\""), ExpectError: regexp.MustCompile(`(?s)Password\s+for\s+a\s+user\s+without\s+a\s+password\s+login`)},
 			{
 				// Given a password login later, with the password of the configuration.
 				Config:            userConfig(name, "password_wo = \"secret-now\"\ngroups = [\"users\"]"),
@@ -562,7 +562,7 @@ func TestAccUser_withoutPasswordLogin(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{expectValue(userAddress, "has_password", knownvalue.Bool(true))},
 				Check:             checkLogin(name, "secret-now", true),
 			},
-			{Config: without, ExpectError: regexp.MustCompile(`(?s)OctoPrint cannot remove a password login.*-replace`)},
+			{Config: without, ExpectError: regexp.MustCompile(`(?s)OctoPrint\s+cannot\s+remove\s+a\s+password\s+login.*-replace`)},
 		},
 	})
 }
